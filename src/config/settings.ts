@@ -1,0 +1,95 @@
+import type { Config, SettingSpec } from './schema.ts';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function text(raw: unknown): { value: string } | { error: string } {
+  if (typeof raw === 'string' && raw.trim() !== '') return { value: raw.trim() };
+  return { error: 'must be a non-empty string' };
+}
+
+function integer(min: number, max: number) {
+  return (raw: unknown): { value: number } | { error: string } => {
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+    if (Number.isInteger(n) && n >= min && n <= max) return { value: n };
+    return { error: `must be a whole number from ${min} to ${max}` };
+  };
+}
+
+function flag(raw: unknown): { value: boolean } | { error: string } {
+  if (typeof raw === 'boolean') return { value: raw };
+  if (typeof raw === 'string') {
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return { value: true };
+    if (['0', 'false', 'no', 'off'].includes(v)) return { value: false };
+  }
+  return { error: 'must be true or false' };
+}
+
+function spec<K extends keyof Config>(s: SettingSpec<K>): SettingSpec<K> {
+  return s;
+}
+
+/** Every setting Vigil reads, in the order they are reported. */
+export const settings = [
+  spec({
+    key: 'databaseUrl',
+    env: 'VIGIL_DATABASE_URL',
+    default: './data/vigil.db',
+    parse(raw) {
+      const r = text(raw);
+      if ('error' in r) return r;
+      const v = r.value;
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && !/^postgres(ql)?:\/\//i.test(v) && !v.startsWith('sqlite:')) {
+        return { error: 'must be a file path, a sqlite: URL or a postgres:// URL' };
+      }
+      return { value: v };
+    },
+  }),
+  spec({
+    key: 'databaseSchema',
+    env: 'VIGIL_DATABASE_SCHEMA',
+    default: null,
+    parse(raw) {
+      if (raw === null) return { value: null };
+      if (typeof raw === 'string' && /^[a-z_][a-z0-9_]{0,62}$/.test(raw)) return { value: raw };
+      return { error: 'must be a lower-case SQL identifier (letters, digits, _)' };
+    },
+  }),
+  spec({ key: 'host', env: 'VIGIL_HOST', default: '127.0.0.1', parse: text }),
+  spec({ key: 'port', env: 'VIGIL_PORT', default: 8080, parse: integer(0, 65535) }),
+  spec({
+    key: 'logLevel',
+    env: 'VIGIL_LOG_LEVEL',
+    default: 'info',
+    parse(raw) {
+      const v = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
+      const found = LOG_LEVELS.find((l) => l === v);
+      return found ? { value: found } : { error: `must be one of ${LOG_LEVELS.join(', ')}` };
+    },
+  }),
+  spec({
+    key: 'defaultTenantId',
+    env: 'VIGIL_TENANT_ID',
+    default: '00000000-0000-0000-0000-000000000000',
+    parse(raw) {
+      if (typeof raw === 'string' && GUID.test(raw.trim())) return { value: raw.trim().toLowerCase() };
+      return { error: 'must be a tenant id (GUID)' };
+    },
+  }),
+  spec({
+    key: 'bodyLimitBytes',
+    env: 'VIGIL_BODY_LIMIT_BYTES',
+    default: 64 * 1024 * 1024,
+    parse: integer(1024, 1024 * 1024 * 1024),
+  }),
+  spec({
+    key: 'maxRecordBytes',
+    env: 'VIGIL_MAX_RECORD_BYTES',
+    default: 256 * 1024,
+    parse: integer(1024, 64 * 1024 * 1024),
+  }),
+  spec({ key: 'ingestBatchSize', env: 'VIGIL_INGEST_BATCH_SIZE', default: 2000, parse: integer(1, 50_000) }),
+  spec({ key: 'ingestWorkers', env: 'VIGIL_INGEST_WORKERS', default: true, parse: flag }),
+  spec({ key: 'metricsPublic', env: 'VIGIL_METRICS_PUBLIC', default: false, parse: flag }),
+] as const;

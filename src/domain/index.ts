@@ -1,0 +1,4 @@
+export type * from './directory-audit.ts';
+export type * from './ingest.ts';
+export type * from './inventory.ts';
+export type * from './sign-in.ts';

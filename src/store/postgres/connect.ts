@@ -1,0 +1,58 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { InsertIgnore, StoreCapabilities } from '../capabilities.ts';
+import type { Database } from '../schema.ts';
+
+// PostgreSQL caps bound parameters at 65535 per statement; chunks stay well below it.
+const MAX_PARAMETERS = 30_000;
+
+/** Opens a PostgreSQL store; `schema` (created if missing) isolates tests and side-by-side deployments. */
+export async function connectPostgres(
+  url: string,
+  schema: string | null,
+): Promise<{ db: Kysely<Database>; capabilities: StoreCapabilities }> {
+  if (schema !== null) {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      // The schema name is validated as a plain identifier by the config schema.
+      await admin.query(`create schema if not exists "${schema}"`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema !== null ? { options: `-c search_path="${schema}"` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const insertIgnore: InsertIgnore = async (trx, table, conflictColumns, rows) => {
+    const first = rows[0];
+    if (first === undefined) return 0;
+    const perRow = Math.max(1, Object.keys(first).length);
+    const chunk = Math.max(1, Math.floor(MAX_PARAMETERS / perRow));
+    let inserted = 0;
+    for (let i = 0; i < rows.length; i += chunk) {
+      const result = await trx
+        .insertInto(table)
+        // biome-ignore lint/suspicious/noExplicitAny: rows are typed by the signature
+        .values(rows.slice(i, i + chunk) as any)
+        // biome-ignore lint/suspicious/noExplicitAny: conflict columns are checked by the signature
+        .onConflict((oc) => oc.columns(conflictColumns as any).doNothing())
+        .executeTakeFirst();
+      inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+    }
+    return inserted;
+  };
+  const safe = new URL(url);
+  safe.password = '';
+  return {
+    db,
+    capabilities: {
+      location: `${safe.toString()}${schema ? ` (schema ${schema})` : ''}`,
+      multiProcess: true,
+      insertIgnore,
+    },
+  };
+}

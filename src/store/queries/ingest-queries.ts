@@ -1,0 +1,300 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type {
+  Application,
+  Credential,
+  CredentialChange,
+  DirectoryAudit,
+  QuarantinedRecord,
+  ServicePrincipal,
+  SignIn,
+} from '../../domain/index.ts';
+import type { Store } from '../open-store.ts';
+import { auditToRow } from '../rows/audit-row.ts';
+import { applicationToRow, credentialToRow, principalToRow } from '../rows/inventory-rows.ts';
+import { signInToRow } from '../rows/sign-in-row.ts';
+import type { Database, ServicePrincipalTable } from '../schema.ts';
+
+/** Everything one ingest transaction writes. */
+export interface IngestBatch {
+  signIns: SignIn[];
+  audits: { audit: DirectoryAudit; credentialChanges: CredentialChange[] }[];
+  principals: ServicePrincipal[];
+  applications: Application[];
+  credentials: Credential[];
+  quarantine: QuarantinedRecord[];
+}
+
+/** What one batch changed. `stored` counts new records (and new or changed inventory objects). */
+export interface IngestWriteResult {
+  batch: number;
+  stored: number;
+  duplicates: number;
+}
+
+/** An empty batch, to fill. */
+export function emptyBatch(): IngestBatch {
+  return { signIns: [], audits: [], principals: [], applications: [], credentials: [], quarantine: [] };
+}
+
+/** How many records a batch holds (quarantined ones included). */
+export function batchSize(b: IngestBatch): number {
+  return (
+    b.signIns.length + b.audits.length + b.principals.length + b.applications.length + b.quarantine.length
+  );
+}
+
+/** Inventory sync marks credentials missing from a fresh inventory object as removed, by this actor. */
+export const INVENTORY_SYNC_ACTOR = 'inventory sync';
+
+const KNOWN_PRINCIPALS_LIMIT = 200_000;
+
+/** Quarantine rows are keyed by what they are, so re-importing bad input quarantines it once. */
+export function quarantineFingerprint(q: QuarantinedRecord): string {
+  return createHash('sha256')
+    .update(`${q.tenantId}\n${q.source}\n${q.line ?? ''}\n${q.path ?? ''}\n${q.text}`)
+    .digest('base64url');
+}
+
+/** Writes ingest batches: one transaction each, numbered in commit order (the incremental watermark). */
+export function createIngestQueries(store: Store) {
+  const { insertIgnore } = store.capabilities;
+  // Principals known to exist, so the common case (a principal signing in again) costs no query.
+  // Filled only after commit, so a rolled-back batch cannot leave a stale entry.
+  const knownPrincipals = new Set<string>();
+
+  async function nextBatch(trx: Kysely<Database>): Promise<number> {
+    // The counter row is locked by this update until commit, so concurrent writers take numbers
+    // in commit order and a watermark reader never skips a batch committed late.
+    const row = await trx
+      .insertInto('counters')
+      .values({ name: 'ingest_batch', value: 1 })
+      .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ value: eb('counters.value', '+', 1) })))
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    return Number(row.value);
+  }
+
+  function logPrincipals(batch: IngestBatch, now: string): ServicePrincipalTable[] {
+    const seen = new Map<string, ServicePrincipalTable>();
+    const add = (p: ServicePrincipal) => {
+      const key = `${p.tenantId}|${p.id}`;
+      if (!knownPrincipals.has(key) && !seen.has(key)) seen.set(key, principalToRow(p, now));
+    };
+    for (const s of batch.signIns) {
+      add({
+        tenantId: s.tenantId,
+        id: s.servicePrincipalId,
+        appId: s.appId,
+        displayName: s.servicePrincipalName,
+        kind: s.kind === 'managedIdentity' ? 'managedIdentity' : 'application',
+        servicePrincipalType: s.kind === 'managedIdentity' ? 'ManagedIdentity' : 'Application',
+        appOwnerOrganizationId: null,
+        accountEnabled: null,
+        createdAt: null,
+        source: 'log',
+      });
+    }
+    for (const { credentialChanges } of batch.audits) {
+      for (const c of credentialChanges) {
+        if (c.ownerType !== 'servicePrincipal') continue;
+        add({
+          tenantId: c.tenantId,
+          id: c.ownerId,
+          appId: null,
+          displayName: c.ownerDisplayName,
+          kind: 'application',
+          servicePrincipalType: null,
+          appOwnerOrganizationId: null,
+          accountEnabled: null,
+          createdAt: null,
+          source: 'log',
+        });
+      }
+    }
+    return [...seen.values()];
+  }
+
+  async function applyCredentialChange(trx: Kysely<Database>, c: CredentialChange, now: string) {
+    const base = {
+      tenant_id: c.tenantId,
+      owner_id: c.ownerId,
+      owner_type: c.ownerType,
+      key_id: c.keyId,
+      type: c.type,
+      key_type: c.keyType,
+      usage: c.usage,
+      display_name: c.displayName,
+      updated_at: now,
+    };
+    if (c.change === 'added') {
+      await trx
+        .insertInto('credentials')
+        .values({ ...base, added_at: c.at, added_by: c.by })
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'owner_id', 'key_id']).doUpdateSet((eb) => ({
+            added_at: eb.fn.coalesce('credentials.added_at', 'excluded.added_at'),
+            added_by: eb.fn.coalesce('credentials.added_by', 'excluded.added_by'),
+            key_type: eb.fn.coalesce('credentials.key_type', 'excluded.key_type'),
+            usage: eb.fn.coalesce('credentials.usage', 'excluded.usage'),
+            display_name: eb.fn.coalesce('credentials.display_name', 'excluded.display_name'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    } else {
+      await trx
+        .insertInto('credentials')
+        .values({ ...base, removed_at: c.at, removed_by: c.by })
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'owner_id', 'key_id']).doUpdateSet((eb) => ({
+            removed_at: eb.fn.coalesce('credentials.removed_at', 'excluded.removed_at'),
+            removed_by: eb.fn.coalesce('credentials.removed_by', 'excluded.removed_by'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  /** Upserts inventory objects; returns how many were new or changed. */
+  async function upsertInventory(trx: Kysely<Database>, batch: IngestBatch, now: string): Promise<number> {
+    let changed = 0;
+    for (const p of batch.principals) {
+      const row = principalToRow(p, now);
+      const existing = await trx
+        .selectFrom('service_principals')
+        .selectAll()
+        .where('tenant_id', '=', p.tenantId)
+        .where('id', '=', p.id)
+        .executeTakeFirst();
+      if (existing && sameExcept(existing, row, 'updated_at')) continue;
+      changed++;
+      await trx
+        .insertInto('service_principals')
+        .values(row)
+        .onConflict((oc) => oc.columns(['tenant_id', 'id']).doUpdateSet(withoutKeys(row, ['tenant_id', 'id'])))
+        .execute();
+    }
+    for (const a of batch.applications) {
+      const row = applicationToRow(a, now);
+      const existing = await trx
+        .selectFrom('applications')
+        .selectAll()
+        .where('tenant_id', '=', a.tenantId)
+        .where('id', '=', a.id)
+        .executeTakeFirst();
+      if (existing && sameExcept(existing, row, 'updated_at')) continue;
+      changed++;
+      await trx
+        .insertInto('applications')
+        .values(row)
+        .onConflict((oc) => oc.columns(['tenant_id', 'id']).doUpdateSet(withoutKeys(row, ['tenant_id', 'id'])))
+        .execute();
+    }
+    // An inventory object lists its current credentials: whatever else we hold for it was removed.
+    const owners = new Map<string, { tenantId: string; ownerId: string; keyIds: string[] }>();
+    for (const o of [...batch.principals, ...batch.applications]) {
+      owners.set(`${o.tenantId}|${o.id}`, { tenantId: o.tenantId, ownerId: o.id, keyIds: [] });
+    }
+    for (const c of batch.credentials) {
+      owners.get(`${c.tenantId}|${c.ownerId}`)?.keyIds.push(c.keyId);
+      const row = credentialToRow(c, now);
+      await trx
+        .insertInto('credentials')
+        .values(row)
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'owner_id', 'key_id']).doUpdateSet((eb) => ({
+            owner_type: eb.ref('excluded.owner_type'),
+            type: eb.ref('excluded.type'),
+            key_type: eb.fn.coalesce('excluded.key_type', 'credentials.key_type'),
+            usage: eb.fn.coalesce('excluded.usage', 'credentials.usage'),
+            display_name: eb.fn.coalesce('excluded.display_name', 'credentials.display_name'),
+            hint: eb.fn.coalesce('excluded.hint', 'credentials.hint'),
+            thumbprint: eb.fn.coalesce('excluded.thumbprint', 'credentials.thumbprint'),
+            start_date_time: eb.fn.coalesce('excluded.start_date_time', 'credentials.start_date_time'),
+            end_date_time: eb.fn.coalesce('excluded.end_date_time', 'credentials.end_date_time'),
+            issuer: eb.fn.coalesce('excluded.issuer', 'credentials.issuer'),
+            subject: eb.fn.coalesce('excluded.subject', 'credentials.subject'),
+            audiences: eb.fn.coalesce('excluded.audiences', 'credentials.audiences'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+    for (const o of owners.values()) {
+      let q = trx
+        .updateTable('credentials')
+        .set({ removed_at: now, removed_by: INVENTORY_SYNC_ACTOR, updated_at: now })
+        .where('tenant_id', '=', o.tenantId)
+        .where('owner_id', '=', o.ownerId)
+        .where('removed_at', 'is', null)
+        // Service principal objects carry no federated credentials; applications list them only on request.
+        .where('type', 'in', ['password', 'certificate']);
+      if (o.keyIds.length > 0) q = q.where('key_id', 'not in', o.keyIds);
+      await q.execute();
+    }
+    return changed;
+  }
+
+  return {
+    /** Writes one batch in one transaction; duplicates (same tenant and source id) are skipped. */
+    async writeBatch(batch: IngestBatch, now: string): Promise<IngestWriteResult> {
+      const principalRows = logPrincipals(batch, now);
+      const result = await store.db.transaction().execute(async (trx) => {
+        const seq = await nextBatch(trx);
+        const signIns = batch.signIns.map((s) => signInToRow(s, seq));
+        const storedSignIns = await insertIgnore(trx, 'sign_ins', ['tenant_id', 'id'], signIns);
+        const audits = batch.audits.map((a) => auditToRow(a.audit, seq));
+        const storedAudits = await insertIgnore(trx, 'directory_audits', ['tenant_id', 'id'], audits);
+        await insertIgnore(trx, 'service_principals', ['tenant_id', 'id'], principalRows);
+        for (const { credentialChanges } of batch.audits) {
+          for (const c of credentialChanges) await applyCredentialChange(trx, c, now);
+        }
+        const inventoryChanged = await upsertInventory(trx, batch, now);
+        const quarantineRows = batch.quarantine.map((q) => ({
+          fingerprint: quarantineFingerprint(q),
+          tenant_id: q.tenantId,
+          source: q.source,
+          line: q.line,
+          path: q.path,
+          format: q.format,
+          reason: q.reason,
+          text: q.text,
+          created_at: now,
+        }));
+        await insertIgnore(trx, 'quarantine', ['fingerprint'], quarantineRows);
+        const inventoryCount = batch.principals.length + batch.applications.length;
+        return {
+          batch: seq,
+          stored: storedSignIns + storedAudits + inventoryChanged,
+          duplicates:
+            signIns.length - storedSignIns + (audits.length - storedAudits) + (inventoryCount - inventoryChanged),
+        };
+      });
+      if (knownPrincipals.size > KNOWN_PRINCIPALS_LIMIT) knownPrincipals.clear();
+      for (const p of principalRows) knownPrincipals.add(`${p.tenant_id}|${p.id}`);
+      for (const p of batch.principals) knownPrincipals.add(`${p.tenantId}|${p.id}`);
+      return result;
+    },
+  };
+}
+
+/** Whether two rows are equal on every column but the named one (values compared loosely for pg/SQLite number types). */
+function sameExcept<T extends object>(a: T, b: T, ignore: keyof T): boolean {
+  for (const k of Object.keys(b) as (keyof T)[]) {
+    if (k === ignore) continue;
+    const x = a[k];
+    const y = b[k];
+    if (x === y) continue;
+    if (x !== null && y !== null && String(x) === String(y)) continue;
+    return false;
+  }
+  return true;
+}
+
+function withoutKeys<T extends object, K extends keyof T>(row: T, keys: K[]): Omit<T, K> {
+  const out = { ...row };
+  for (const k of keys) delete out[k];
+  return out;
+}

@@ -1,0 +1,46 @@
+import type { Credential, ServicePrincipal } from '../../domain/index.ts';
+import type { Store } from '../open-store.ts';
+import { rowToCredential, rowToPrincipal } from '../rows/inventory-rows.ts';
+
+/** Reads service principals, applications and credentials. */
+export function createInventoryQueries(store: Store) {
+  return {
+    async getPrincipal(tenantId: string, id: string): Promise<ServicePrincipal | undefined> {
+      const r = await store.db
+        .selectFrom('service_principals')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return r ? rowToPrincipal(r) : undefined;
+    },
+    async listPrincipals(tenantId: string): Promise<ServicePrincipal[]> {
+      const rows = await store.db
+        .selectFrom('service_principals')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .orderBy('id')
+        .execute();
+      return rows.map(rowToPrincipal);
+    },
+    /** Credentials held by a principal or application, current and removed. */
+    async credentialsOf(tenantId: string, ownerId: string): Promise<Credential[]> {
+      const rows = await store.db
+        .selectFrom('credentials')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('owner_id', '=', ownerId)
+        .orderBy('key_id')
+        .execute();
+      return rows.map(rowToCredential);
+    },
+    async countApplications(tenantId: string): Promise<number> {
+      const row = await store.db
+        .selectFrom('applications')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}

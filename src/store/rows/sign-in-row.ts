@@ -1,0 +1,77 @@
+import type { SignIn } from '../../domain/index.ts';
+import type { SignInTable } from '../schema.ts';
+
+/** Maps a domain sign-in to its row; the column order here is the insert's parameter order. */
+export function signInToRow(s: SignIn, batch: number): SignInTable {
+  return {
+    tenant_id: s.tenantId,
+    id: s.id,
+    ingest_batch: batch,
+    kind: s.kind,
+    created_at: s.createdAt,
+    service_principal_id: s.servicePrincipalId,
+    service_principal_name: s.servicePrincipalName,
+    app_id: s.appId,
+    ip_address: s.ipAddress,
+    asn: s.asn,
+    as_org: s.asOrg,
+    country: s.country,
+    state: s.state,
+    city: s.city,
+    hosting: s.hosting === null ? null : s.hosting ? 1 : 0,
+    hosting_provider: s.hostingProvider,
+    resource_id: s.resourceId,
+    resource_name: s.resourceName,
+    resource_service_principal_id: s.resourceServicePrincipalId,
+    user_agent: s.userAgent,
+    credential_type: s.credentialType,
+    credential_key_id: s.credentialKeyId,
+    credential_thumbprint: s.credentialThumbprint,
+    federated_credential_id: s.federatedCredentialId,
+    status_code: s.statusCode,
+    failure_reason: s.failureReason,
+    conditional_access_status: s.conditionalAccessStatus,
+    applied_policies: s.appliedPolicies,
+    request_id: s.requestId,
+    correlation_id: s.correlationId,
+    msi_type: s.msiType,
+    associated_resource_id: s.associatedResourceId,
+  };
+}
+
+/** Maps a stored row back to the domain sign-in. */
+export function rowToSignIn(r: SignInTable): SignIn {
+  return {
+    tenantId: r.tenant_id,
+    id: r.id,
+    kind: r.kind as SignIn['kind'],
+    createdAt: r.created_at,
+    servicePrincipalId: r.service_principal_id,
+    servicePrincipalName: r.service_principal_name,
+    appId: r.app_id,
+    ipAddress: r.ip_address,
+    asn: r.asn === null ? null : Number(r.asn),
+    asOrg: r.as_org,
+    country: r.country,
+    state: r.state,
+    city: r.city,
+    hosting: r.hosting === null ? null : Number(r.hosting) === 1,
+    hostingProvider: r.hosting_provider,
+    resourceId: r.resource_id,
+    resourceName: r.resource_name,
+    resourceServicePrincipalId: r.resource_service_principal_id,
+    userAgent: r.user_agent,
+    credentialType: r.credential_type as SignIn['credentialType'],
+    credentialKeyId: r.credential_key_id,
+    credentialThumbprint: r.credential_thumbprint,
+    federatedCredentialId: r.federated_credential_id,
+    statusCode: Number(r.status_code),
+    failureReason: r.failure_reason,
+    conditionalAccessStatus: r.conditional_access_status as SignIn['conditionalAccessStatus'],
+    appliedPolicies: r.applied_policies,
+    requestId: r.request_id,
+    correlationId: r.correlation_id,
+    msiType: r.msi_type,
+    associatedResourceId: r.associated_resource_id,
+  };
+}

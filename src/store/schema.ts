@@ -1,0 +1,155 @@
+// Table types for Kysely. Times are UTC ISO text (sortable on both dialects); booleans are 0/1
+// integers because SQLite has no boolean; JSON is text.
+
+/** The batch counter: one row per named sequence, incremented inside committing transactions. */
+export interface CounterTable {
+  name: string;
+  value: number;
+}
+
+/** Workload sign-ins (service principals and managed identities). */
+export interface SignInTable {
+  tenant_id: string;
+  id: string;
+  ingest_batch: number;
+  kind: string;
+  created_at: string;
+  service_principal_id: string;
+  service_principal_name: string | null;
+  app_id: string | null;
+  ip_address: string | null;
+  asn: number | null;
+  as_org: string | null;
+  country: string | null;
+  state: string | null;
+  city: string | null;
+  hosting: number | null;
+  hosting_provider: string | null;
+  resource_id: string | null;
+  resource_name: string | null;
+  resource_service_principal_id: string | null;
+  user_agent: string | null;
+  credential_type: string | null;
+  credential_key_id: string | null;
+  credential_thumbprint: string | null;
+  federated_credential_id: string | null;
+  status_code: number;
+  failure_reason: string | null;
+  conditional_access_status: string | null;
+  applied_policies: string | null;
+  request_id: string | null;
+  correlation_id: string | null;
+  msi_type: string | null;
+  associated_resource_id: string | null;
+}
+
+/** Directory audit events. */
+export interface DirectoryAuditTable {
+  tenant_id: string;
+  id: string;
+  ingest_batch: number;
+  activity_date_time: string;
+  activity_display_name: string;
+  activity: string;
+  category: string | null;
+  operation_type: string | null;
+  result: string | null;
+  result_reason: string | null;
+  logged_by_service: string | null;
+  correlation_id: string | null;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  initiated_by: string;
+  targets: string;
+  additional_details: string;
+}
+
+/** Service principals, from inventory imports or first seen in logs. */
+export interface ServicePrincipalTable {
+  tenant_id: string;
+  id: string;
+  app_id: string | null;
+  display_name: string | null;
+  kind: string;
+  service_principal_type: string | null;
+  app_owner_organization_id: string | null;
+  account_enabled: number | null;
+  created_at: string | null;
+  source: string;
+  updated_at: string;
+}
+
+/** App registrations. */
+export interface ApplicationTable {
+  tenant_id: string;
+  id: string;
+  app_id: string | null;
+  display_name: string | null;
+  sign_in_audience: string | null;
+  created_at: string | null;
+  source: string;
+  updated_at: string;
+}
+
+/** Credentials of service principals and applications, with their lifecycle. */
+export interface CredentialTable {
+  tenant_id: string;
+  owner_id: string;
+  owner_type: string;
+  key_id: string;
+  type: string;
+  key_type: string | null;
+  usage: string | null;
+  display_name: string | null;
+  hint: string | null;
+  thumbprint: string | null;
+  start_date_time: string | null;
+  end_date_time: string | null;
+  issuer: string | null;
+  subject: string | null;
+  audiences: string | null;
+  added_at: string | null;
+  added_by: string | null;
+  removed_at: string | null;
+  removed_by: string | null;
+  updated_at: string;
+}
+
+/** Records that could not be ingested, with where they came from and why. */
+export interface QuarantineTable {
+  /** Hash of tenant, source, position and text: re-importing the same bad input quarantines it once. */
+  fingerprint: string;
+  tenant_id: string;
+  source: string;
+  line: number | null;
+  path: string | null;
+  format: string | null;
+  reason: string;
+  text: string;
+  created_at: string;
+}
+
+/** API keys: the secret is stored only as a SHA-256 hash. */
+export interface ApiKeyTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  role: string;
+  secret_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** The whole database, as Kysely sees it. */
+export interface Database {
+  counters: CounterTable;
+  sign_ins: SignInTable;
+  directory_audits: DirectoryAuditTable;
+  service_principals: ServicePrincipalTable;
+  applications: ApplicationTable;
+  credentials: CredentialTable;
+  quarantine: QuarantineTable;
+  api_keys: ApiKeyTable;
+}
