@@ -1,15 +1,22 @@
 import type { ClientCredentialType } from '../../domain/index.ts';
 
-/** Graph `clientCredentialType` members, keyed by their lower-case spelling for tolerant lookup. */
-const CREDENTIAL_TYPES = new Map<string, ClientCredentialType>([
-  ['none', 'none'],
-  ['clientsecret', 'clientSecret'],
-  ['clientassertion', 'clientAssertion'],
-  ['federatedidentitycredential', 'federatedIdentityCredential'],
-  ['managedidentity', 'managedIdentity'],
-  ['certificate', 'certificate'],
-  ['unknownfuturevalue', 'unknownFutureValue'],
-]);
+const MEMBERS: readonly ClientCredentialType[] = [
+  'none',
+  'clientSecret',
+  'clientAssertion',
+  'federatedIdentityCredential',
+  'managedIdentity',
+  'certificate',
+  'unknownFutureValue',
+];
+
+/** Members keyed by their exact and their lower-case spelling: exact hits skip `toLowerCase`. */
+const BY_SPELLING = new Map<string, ClientCredentialType>(
+  MEMBERS.flatMap((m) => [
+    [m, m],
+    [m.toLowerCase(), m],
+  ]),
+);
 
 /**
  * A sign-in's `clientCredentialType` as a Graph enum member. Values Graph may add later map to
@@ -17,9 +24,9 @@ const CREDENTIAL_TYPES = new Map<string, ClientCredentialType>([
  */
 export function normaliseCredentialType(value: unknown): ClientCredentialType | null {
   if (typeof value !== 'string' || value.length === 0) return null;
-  const exact = CREDENTIAL_TYPES.get(value);
-  if (exact !== undefined && exact === value) return exact;
+  const exact = BY_SPELLING.get(value);
+  if (exact !== undefined) return exact;
   const key = value.trim().toLowerCase();
   if (key.length === 0) return null;
-  return CREDENTIAL_TYPES.get(key) ?? 'unknownFutureValue';
+  return BY_SPELLING.get(key) ?? 'unknownFutureValue';
 }

@@ -6,7 +6,10 @@
 export function normaliseStatusCode(value: unknown): number | null {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? value : null;
   if (typeof value !== 'string') return null;
-  const s = value.length > 0 && value.charCodeAt(0) > 32 && value.charCodeAt(value.length - 1) > 32 ? value : value.trim();
+  const s =
+    value.length > 0 && value.charCodeAt(0) > 32 && value.charCodeAt(value.length - 1) > 32
+      ? value
+      : value.trim();
   const length = s.length;
   // Entra error codes have at most 7 digits; 10 leaves room and keeps the result a safe integer.
   if (length === 0 || length > 11) return null;

@@ -5,7 +5,8 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const GREGORIAN_CYCLE_MS = 146_097 * 86_400_000;
 
 /** `M/D/YYYY[,] h:mm[:ss[.fff]] [AM|PM]`, as US-locale Azure exports write times (always UTC). */
-const US_LOCALE = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*([AaPp][Mm])?$/;
+const US_LOCALE =
+  /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*([AaPp][Mm])?$/;
 
 /** Reads `count` ASCII digits at `start` as a number, or -1 when any of them is not a digit. */
 function digitsAt(s: string, start: number, count: number): number {
@@ -130,7 +131,16 @@ function normaliseUsLocale(s: string): string | null {
     hour = (hour % 12) + (pm ? 12 : 0);
   }
   if (hour > 23 || minute > 59 || second > 59 || !isValidDate(year, month, day)) return null;
-  return fromUtcParts(year, month, day, hour, minute, second, Number(millisFrom(fraction, 0, fraction.length)), 0);
+  return fromUtcParts(
+    year,
+    month,
+    day,
+    hour,
+    minute,
+    second,
+    Number(millisFrom(fraction, 0, fraction.length)),
+    0,
+  );
 }
 
 /**

@@ -1,0 +1,86 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Store } from '../../store/open-store.ts';
+import { createApiKeyQueries } from '../../store/queries/api-key-queries.ts';
+import type { Role } from './roles.ts';
+
+/** Keys look like `vigil_<id>_<secret>`: the id finds the row, the secret is checked against its hash. */
+const KEY_PATTERN = /^vigil_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+/** A key as listed: never its secret. */
+export interface ApiKeyInfo {
+  id: string;
+  tenantId: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Who a valid key speaks for. */
+export interface KeyPrincipal {
+  keyId: string;
+  tenantId: string;
+  name: string;
+  role: Role;
+}
+
+function hashSecret(secret: string): string {
+  // The secret is 256 random bits, so a fast hash is enough: there is nothing to brute-force.
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** Creates, verifies, lists and revokes API keys. */
+export function createApiKeys(store: Store, now: () => string = () => new Date().toISOString()) {
+  const queries = createApiKeyQueries(store);
+  return {
+    /** Creates a key and returns it with its secret: the only time the secret is shown. */
+    async create(input: { tenantId: string; role: Role; name: string }): Promise<{ key: string; info: ApiKeyInfo }> {
+      const id = randomBytes(8).toString('hex');
+      const secret = randomBytes(32).toString('base64url');
+      const createdAt = now();
+      await queries.insert({
+        id,
+        tenant_id: input.tenantId,
+        name: input.name,
+        role: input.role,
+        secret_hash: hashSecret(secret),
+        created_at: createdAt,
+        last_used_at: null,
+        revoked_at: null,
+      });
+      return {
+        key: `vigil_${id}_${secret}`,
+        info: { id, tenantId: input.tenantId, name: input.name, role: input.role, createdAt, lastUsedAt: null, revokedAt: null },
+      };
+    },
+    /** Returns who a presented key speaks for, or null for anything unknown, malformed or revoked. */
+    async verify(presented: string): Promise<KeyPrincipal | null> {
+      const m = KEY_PATTERN.exec(presented);
+      if (!m) return null;
+      const row = await queries.findById(m[1]!);
+      if (!row || row.revoked_at !== null) return null;
+      const expected = Buffer.from(row.secret_hash, 'hex');
+      const actual = Buffer.from(hashSecret(m[2]!), 'hex');
+      if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+      return { keyId: row.id, tenantId: row.tenant_id, name: row.name, role: row.role as Role };
+    },
+    async list(tenantId?: string): Promise<ApiKeyInfo[]> {
+      return (await queries.list(tenantId)).map((r) => ({
+        id: r.id,
+        tenantId: r.tenant_id,
+        name: r.name,
+        role: r.role as Role,
+        createdAt: r.created_at,
+        lastUsedAt: r.last_used_at,
+        revokedAt: r.revoked_at,
+      }));
+    },
+    revoke(id: string): Promise<boolean> {
+      return queries.revoke(id, now());
+    },
+    countActive(): Promise<number> {
+      return queries.countActive();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { createApiKeys } from './api/auth/api-keys.ts';
+import { createRequirePermission } from './api/auth/authenticate.ts';
+import { installErrorHandling } from './api/error-handler.ts';
+import { healthRoutes } from './api/health/health-routes.ts';
+import { ingestRoutes } from './api/ingest/ingest-routes.ts';
+import { createIngestMetrics } from './api/metrics/ingest-metrics.ts';
+import type { Config } from './config/schema.ts';
+import type { IpIntel } from './enrich/ip-intel.ts';
+import type { Store } from './store/open-store.ts';
+
+/** What the HTTP app is built from. */
+export interface AppDeps {
+  config: Readonly<Config>;
+  store: Store;
+  /** Loaded IP data for enriching pushed sign-ins; null turns enrichment off. */
+  intel: IpIntel | null;
+  /** Pino logger options or false; tests pass false. */
+  logger?: boolean | { level: string };
+}
+
+/** Builds the un-listened server; `vigil serve` listens on it, tests `inject()` into it. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, store } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+  });
+  installErrorHandling(app);
+  const keys = createApiKeys(store);
+  const requirePermission = createRequirePermission(keys);
+  const metrics = createIngestMetrics();
+
+  await app.register(healthRoutes, { store });
+  app.get(
+    '/metrics',
+    config.metricsPublic ? {} : { preHandler: requirePermission('Metrics.Read') },
+    async (_request, reply) => {
+      reply.type(metrics.registry.contentType);
+      return metrics.registry.metrics();
+    },
+  );
+  await app.register(ingestRoutes, {
+    deps: {
+      store,
+      config,
+      enrich: deps.intel !== null,
+      ...(deps.intel ? { intel: deps.intel } : {}),
+      observe: metrics.observe,
+    },
+    bodyLimitBytes: config.bodyLimitBytes,
+    requireIngest: requirePermission('Ingest.Write'),
+  });
+  return app;
+}

@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import { type CountryResponse, Reader } from 'maxmind';
+
+/** Country lookups over a MaxMind-format (mmdb) country database, by numeric address. */
+export interface CountryDatabase {
+  /** ISO 3166-1 alpha-2 code for an IPv4 address (unsigned 32-bit), or null. */
+  ipv4(address: number): string | null;
+  /** ISO 3166-1 alpha-2 code for an IPv6 address (four big-endian words), or null. */
+  ipv6(w0: number, w1: number, w2: number, w3: number): string | null;
+  /** Number of distinct data records decoded so far (bounded by the database, not by traffic). */
+  readonly decodedRecords: number;
+}
+
+/**
+ * Opens an mmdb country database. maxmind's Reader parses the metadata and decodes data records, but
+ * its `get(text)` re-parses the address string with split/parseInt on every call and measured
+ * ~1.35M lookups/s alone here; walking the search tree ourselves from the already parsed numeric
+ * address is several times faster. A data record is decoded by the Reader once per distinct record
+ * (a few hundred countries) and kept, keyed by its position in the file.
+ */
+export async function openCountryDatabase(path: string): Promise<CountryDatabase> {
+  const db = await readFile(path);
+  const reader = new Reader<CountryResponse & { country_code?: string }>(db);
+  const { nodeCount, recordSize, ipVersion } = reader.metadata;
+  const nodeBytes = recordSize / 4;
+  if (recordSize !== 24 && recordSize !== 28 && recordSize !== 32) {
+    throw new Error(`${path}: unsupported mmdb record size ${recordSize}`);
+  }
+
+  const left = (node: number): number => {
+    const at = node * nodeBytes;
+    if (recordSize === 24) return (db[at]! << 16) | (db[at + 1]! << 8) | db[at + 2]!;
+    if (recordSize === 28) return ((db[at + 3]! & 0xf0) << 20) | (db[at]! << 16) | (db[at + 1]! << 8) | db[at + 2]!;
+    return db.readUInt32BE(at);
+  };
+  const right = (node: number): number => {
+    const at = node * nodeBytes;
+    if (recordSize === 24) return (db[at + 3]! << 16) | (db[at + 4]! << 8) | db[at + 5]!;
+    if (recordSize === 28) {
+      return ((db[at + 3]! & 0x0f) << 24) | (db[at + 4]! << 16) | (db[at + 5]! << 8) | db[at + 6]!;
+    }
+    return db.readUInt32BE(at + 4);
+  };
+
+  // IPv4 lives in the first 2^32 addresses of an IPv6 tree: 96 zero bits down from the root.
+  let ipv4Root = 0;
+  if (ipVersion === 6) {
+    for (let i = 0; i < 96 && ipv4Root < nodeCount; i++) ipv4Root = left(ipv4Root);
+  }
+
+  const countries = new Map<number, string | null>();
+  const decode = (pointer: number, text: string): string | null => {
+    let country = countries.get(pointer);
+    if (country === undefined) {
+      const value = reader.get(text);
+      country = typeof value?.country_code === 'string' ? value.country_code : null;
+      countries.set(pointer, country);
+    }
+    return country;
+  };
+
+  // Walks `bits` bits of `word` from `node`; returns the node or record reached (≥ nodeCount).
+  const walk = (start: number, word: number): number => {
+    let node = start;
+    for (let bit = 31; bit >= 0 && node < nodeCount; bit--) {
+      node = (word >>> bit) & 1 ? right(node) : left(node);
+    }
+    return node;
+  };
+
+  return {
+    ipv4(address: number): string | null {
+      if (ipv4Root >= nodeCount) return null;
+      const node = walk(ipv4Root, address);
+      if (node <= nodeCount) return null;
+      return decode(node, ipv4Text(address));
+    },
+    ipv6(w0: number, w1: number, w2: number, w3: number): string | null {
+      if (ipVersion !== 6) return null;
+      let node = walk(0, w0);
+      if (node < nodeCount) node = walk(node, w1);
+      if (node < nodeCount) node = walk(node, w2);
+      if (node < nodeCount) node = walk(node, w3);
+      if (node <= nodeCount) return null;
+      return decode(node, ipv6Text(w0, w1, w2, w3));
+    },
+    get decodedRecords() {
+      return countries.size;
+    },
+  };
+}
+
+function ipv4Text(address: number): string {
+  return `${address >>> 24}.${(address >>> 16) & 255}.${(address >>> 8) & 255}.${address & 255}`;
+}
+
+function ipv6Text(w0: number, w1: number, w2: number, w3: number): string {
+  const hex = (word: number) => `${(word >>> 16).toString(16)}:${(word & 0xffff).toString(16)}`;
+  return `${hex(w0)}:${hex(w1)}:${hex(w2)}:${hex(w3)}`;
+}

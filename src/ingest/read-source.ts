@@ -1,0 +1,92 @@
+import { createReadStream } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+/** A file to import, with its size for progress. */
+export interface SourceFile {
+  path: string;
+  size: number;
+}
+
+/** Expands paths to the files to import: directories recursively (sorted, hidden entries skipped). */
+export async function listSourceFiles(paths: string[]): Promise<{ files: SourceFile[]; missing: string[] }> {
+  const files: SourceFile[] = [];
+  const missing: string[] = [];
+  const walk = async (p: string): Promise<void> => {
+    let st: Awaited<ReturnType<typeof stat>>;
+    try {
+      st = await stat(p);
+    } catch {
+      missing.push(p);
+      return;
+    }
+    if (st.isDirectory()) {
+      const entries = (await readdir(p)).filter((e) => !e.startsWith('.')).sort();
+      for (const e of entries) await walk(join(p, e));
+    } else if (st.isFile()) {
+      files.push({ path: p, size: st.size });
+    }
+  };
+  for (const p of paths) await walk(p);
+  return { files, missing };
+}
+
+/** Whether a file starts with the gzip magic bytes (so `.gz` names are not needed). */
+export async function isGzipFile(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(buf, 0, 2, 0);
+    return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Whether a buffer holds gzip data. */
+export function isGzipBuffer(buf: Uint8Array): boolean {
+  return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+}
+
+/**
+ * Opens a file as a byte stream, decompressing gzip. `onBytes` reports raw bytes read from disk
+ * (before decompression), which is what progress against the file size needs.
+ */
+export async function openSourceFile(path: string, onBytes?: (n: number) => void): Promise<Readable> {
+  const gz = await isGzipFile(path);
+  const raw = createReadStream(path, { highWaterMark: 256 * 1024 });
+  if (onBytes) raw.on('data', (c) => onBytes((c as Buffer).length));
+  return gz ? raw.pipe(createGunzip({ chunkSize: 256 * 1024 })) : raw;
+}
+
+/** Decompresses a stream if it starts with gzip magic (for standard input). */
+export async function* maybeGunzip(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const it = stream[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const head = first.value;
+  const rest = (async function* () {
+    yield head;
+    for (;;) {
+      const n = await it.next();
+      if (n.done) return;
+      yield n.value;
+    }
+  })();
+  if (!isGzipBuffer(head)) {
+    yield* rest;
+    return;
+  }
+  const gunzip = createGunzip();
+  (async () => {
+    try {
+      for await (const c of rest) if (!gunzip.write(c)) await new Promise((r) => gunzip.once('drain', r));
+      gunzip.end();
+    } catch (err) {
+      gunzip.destroy(err as Error);
+    }
+  })();
+  yield* gunzip;
+}
