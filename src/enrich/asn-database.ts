@@ -40,6 +40,7 @@ export class AsRecordSet {
   // by numbers read from typed arrays measured ~140 ns per get here (values above 2^31 and
   // float-represented numbers take a slow hashing path), the largest cost of the whole load.
   #slots = new Int32Array(1 << 12);
+  #shift = 32 - 12;
   #used = 0;
   // Rare: an AS whose organisation differs between rows keeps a second record, found by both keys.
   readonly #byAsnAndOrg = new Map<string, number>();
@@ -52,7 +53,8 @@ export class AsRecordSet {
   #first(asn: number): number {
     const slots = this.#slots;
     const mask = slots.length - 1;
-    for (let i = Math.imul(asn, 0x9e3779b1) & mask; ; i = (i + 1) & mask) {
+    // Fibonacci hashing: the product's high bits mix all bits of the AS number.
+    for (let i = Math.imul(asn, 0x9e3779b1) >>> this.#shift; ; i = (i + 1) & mask) {
       const slot = slots[i]!;
       if (slot === 0) return -1;
       if (this.#asns[slot - 1] === asn) return slot - 1;
@@ -63,6 +65,7 @@ export class AsRecordSet {
     if (++this.#used * 2 > this.#slots.length) {
       const old = this.#slots;
       this.#slots = new Int32Array(old.length * 2);
+      this.#shift--;
       for (const slot of old) if (slot !== 0) this.#place(this.#asns[slot - 1]!, slot);
     }
     this.#place(asn, record + 1);
@@ -71,7 +74,7 @@ export class AsRecordSet {
   #place(asn: number, slot: number): void {
     const slots = this.#slots;
     const mask = slots.length - 1;
-    let i = Math.imul(asn, 0x9e3779b1) & mask;
+    let i = Math.imul(asn, 0x9e3779b1) >>> this.#shift;
     while (slots[i] !== 0) i = (i + 1) & mask;
     slots[i] = slot;
   }
