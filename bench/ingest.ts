@@ -37,12 +37,12 @@ async function writeInput(path: string, count: number): Promise<void> {
   for (const line of generateSignInLines(model, { seed: 7, count, start: new Date('2026-10-01T00:00:00Z'), days: 30 })) {
     buf += line;
     if (buf.length > 1024 * 1024) {
-      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
       buf = '';
     }
   }
   out.end(buf);
-  await new Promise((r) => out.once('finish', r));
+  await new Promise<void>((r) => out.once('finish', () => r()));
 }
 
 type Json = Record<string, unknown>;

@@ -31,14 +31,27 @@ export const WORKLOAD_FAILURES: Readonly<Record<number, string>> = {
 const json = JSON.stringify;
 
 // Managed identity sign-ins without a client address carry this all-empty location (spec §11).
-const EMPTY_LOCATION = json({ city: '', state: '', countryOrRegion: '', geoCoordinates: { latitude: 0, longitude: 0 } });
-const NO_MSI = json({ msiType: 'none', associatedResourceId: '', federatedTokenId: '', federatedTokenIssuer: '' });
+const EMPTY_LOCATION = json({
+  city: '',
+  state: '',
+  countryOrRegion: '',
+  geoCoordinates: { latitude: 0, longitude: 0 },
+});
+const NO_MSI = json({
+  msiType: 'none',
+  associatedResourceId: '',
+  federatedTokenId: '',
+  federatedTokenIssuer: '',
+});
 // Graph reports a successful sign-in's failureReason as "Other.".
 const SUCCESS_STATUS = json({ errorCode: 0, failureReason: 'Other.', additionalDetails: null });
 const FAILURE_PARTS = new Map(
   Object.entries(WORKLOAD_FAILURES).map(([code, reason]) => [
     Number(code),
-    { reason: json(reason), status: json({ errorCode: Number(code), failureReason: reason, additionalDetails: null }) },
+    {
+      reason: json(reason),
+      status: json({ errorCode: Number(code), failureReason: reason, additionalDetails: null }),
+    },
   ]),
 );
 
@@ -115,7 +128,9 @@ function principalParts(p: WorkloadPrincipal): PrincipalParts {
   s = {
     identity: `"identity":${name},"Level":4,"location":"${p.network.countryOrRegion}",`,
     app: `"appDisplayName":${name},"appId":"${p.appId}","appOwnerTenantId":"${p.appOwnerOrganizationId}","appliedConditionalAccessPolicies":[],`,
-    processing: p.releases.map((r) => json([{ key: 'Azure AD App Authentication Library', value: r.authLibrary }])),
+    processing: p.releases.map((r) =>
+      json([{ key: 'Azure AD App Authentication Library', value: r.authLibrary }]),
+    ),
     userAgents: p.releases.map((r) => json(r.userAgent)),
     location: locationJson(p.network),
     ids: `"servicePrincipalId":"${p.objectId}","servicePrincipalName":${name},`,

@@ -302,14 +302,13 @@ function ipPoolIn(rnd: Random, prefixes: readonly string[], size: number): strin
 }
 
 // Kernel strings each cloud's stock Linux images report, so user agents match where the workload runs.
-const KERNELS: Record<CloudNetwork['provider'], { python: string; kernel: string; glibc: string }> = {
-  Microsoft: { python: 'Linux-5.15.0-1057-azure-x86_64-with-glibc2.35', kernel: '5.15.0-1057-azure', glibc: '2.35' },
+const KERNELS: Record<CloudNetwork['provider'], { python: string; kernel: string }> = {
+  Microsoft: { python: 'Linux-5.15.0-1057-azure-x86_64-with-glibc2.35', kernel: '5.15.0-1057-azure' },
   Amazon: {
     python: 'Linux-5.10.205-195.807.amzn2.x86_64-x86_64-with-glibc2.26',
     kernel: '5.10.205-195.807.amzn2.x86_64',
-    glibc: '2.26',
   },
-  Google: { python: 'Linux-6.1.58+-x86_64-with-glibc2.36', kernel: '6.1.58+', glibc: '2.36' },
+  Google: { python: 'Linux-6.1.58+-x86_64-with-glibc2.36', kernel: '6.1.58+' },
 };
 
 function sdkReleases(rnd: Random, network: CloudNetwork): SdkRelease[] {
@@ -630,16 +629,21 @@ export function createTenantModel(options: TenantModelOptions): TenantModel {
     const foreign = i === 3 || (i > 3 && rnd.chance(0.12));
     const vendor = rnd.int(0, VENDORS.length - 1);
     const kinds: WorkloadKind[] = ['certificate', 'password', 'federated'];
-    const kind = foreign
-      ? pickWeighted(rnd, kinds, [50, 50, 0])
-      : pickWeighted(rnd, kinds, [45, 40, 15]);
+    const kind = foreign ? pickWeighted(rnd, kinds, [50, 50, 0]) : pickWeighted(rnd, kinds, [45, 40, 15]);
     const system = rnd.pick(SYSTEMS);
     const owner = foreign ? VENDORS[vendor]! : organization;
     const role = foreign ? 'connector' : kind === 'federated' ? 'gh-deploy' : rnd.pick(ROLES);
     const displayName = uniqueName(`${owner}-${system}-${role}`);
     const foreignTenantId = foreign ? vendorTenants[vendor]! : null;
     principals.push(
-      workloadPrincipal(rnd, tenantId, organization, { displayName, system, kind }, resources, foreignTenantId),
+      workloadPrincipal(
+        rnd,
+        tenantId,
+        organization,
+        { displayName, system, kind },
+        resources,
+        foreignTenantId,
+      ),
     );
   }
 
@@ -647,7 +651,9 @@ export function createTenantModel(options: TenantModelOptions): TenantModel {
   const hostNames = new Set<string>();
   const managedIdentities: ManagedIdentityPrincipal[] = [];
   for (let i = 0; i < identityCount; i++) {
-    managedIdentities.push(managedIdentity(rnd, rnd.pick(subscriptions), rnd.pick(SYSTEMS), resources, hostNames));
+    managedIdentities.push(
+      managedIdentity(rnd, rnd.pick(subscriptions), rnd.pick(SYSTEMS), resources, hostNames),
+    );
   }
 
   const admins: TenantAdmin[] = [
