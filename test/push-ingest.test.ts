@@ -85,7 +85,7 @@ for (const dialect of dialects) {
       const first = await send();
       assert.equal(first.statusCode, 200, first.body);
       assert.deepEqual(
-        { ...first.json(), requestId: undefined, formats: undefined },
+        { ...(first.json() as Record<string, unknown>), requestId: undefined, formats: undefined },
         { requestId: undefined, formats: undefined, read: 40, stored: 40, duplicates: 0, skipped: 0, quarantined: 0 },
       );
       const again = (await send()).json();

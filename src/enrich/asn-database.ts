@@ -36,9 +36,8 @@ export async function loadAsnDatabase(dir: string): Promise<AsnDatabase> {
 export class AsRecordSet {
   #asns = new Uint32Array(1024);
   readonly #orgs: string[] = [];
-  // AS number → first record of that AS, as an open-addressing hash over typed arrays: a Map keyed
-  // by numbers read from typed arrays measured ~140 ns per get here (values above 2^31 and
-  // float-represented numbers take a slow hashing path), the largest cost of the whole load.
+  // AS number → first record of that AS, as an open-addressing hash over typed arrays: with a
+  // Map<number, number> in its place the whole parse measured 20–40% slower here (one lookup per row).
   #slots = new Int32Array(1 << 12);
   #shift = 32 - 12;
   #used = 0;
@@ -210,7 +209,12 @@ function readDecimal(data: Buffer, from: number, to: number, out: Uint32Array, w
  * string only for the first row of each AS. Throws on a malformed line, naming it, because that
  * means a broken data package.
  */
-export function parseAsnCsv(data: Buffer, width: AddressWidth, records: AsRecordSet, name: string): RangeTable {
+export function parseAsnCsv(
+  data: Buffer,
+  width: AddressWidth,
+  records: AsRecordSet,
+  name: string,
+): RangeTable {
   const builder = new RangeTableBuilder(width, width === 1 ? 1 << 19 : 1 << 17);
   const start = new Uint32Array(width);
   const end = new Uint32Array(width);
@@ -234,6 +238,9 @@ export function parseAsnCsv(data: Buffer, width: AddressWidth, records: AsRecord
     const stop = eol > c3 + 1 && data[eol - 1] === CR ? eol - 1 : eol;
     const record = records.internField(asnWord[0]!, data, c3 + 1, stop);
     if (record === null) throw new Error(`${name}:${line}: bad quoting`);
+    let k = 0;
+    while (k < width - 1 && start[k] === end[k]) k++;
+    if (start[k]! > end[k]!) throw new Error(`${name}:${line}: range start after its end`);
     builder.add(start, 0, end, 0, record);
     pos = eol + 1;
   }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type CountryResponse, Reader } from 'maxmind';
+import { findIpv4, RangeTableBuilder } from './range-table.ts';
 
 /** Country lookups over a MaxMind-format (mmdb) country database, by numeric address. */
 export interface CountryDatabase {
@@ -14,9 +15,9 @@ export interface CountryDatabase {
 /**
  * Opens an mmdb country database. maxmind's Reader parses the metadata and decodes data records, but
  * its `get(text)` re-parses the address string with split/parseInt on every call and measured
- * ~1.35M lookups/s alone here; walking the search tree ourselves from the already parsed numeric
- * address is several times faster. A data record is decoded by the Reader once per distinct record
- * (a few hundred countries) and kept, keyed by its position in the file.
+ * ~1.35M lookups/s alone here, too slow to stay under 1 µs per enrichment; so lookups go by the
+ * already parsed numeric address, over our own view of the search tree. A data record is decoded by
+ * the Reader once per distinct record (a few hundred countries) and kept, keyed by its position.
  */
 export async function openCountryDatabase(path: string): Promise<CountryDatabase> {
   const db = await readFile(path);
@@ -30,7 +31,8 @@ export async function openCountryDatabase(path: string): Promise<CountryDatabase
   const left = (node: number): number => {
     const at = node * nodeBytes;
     if (recordSize === 24) return (db[at]! << 16) | (db[at + 1]! << 8) | db[at + 2]!;
-    if (recordSize === 28) return ((db[at + 3]! & 0xf0) << 20) | (db[at]! << 16) | (db[at + 1]! << 8) | db[at + 2]!;
+    if (recordSize === 28)
+      return ((db[at + 3]! & 0xf0) << 20) | (db[at]! << 16) | (db[at + 1]! << 8) | db[at + 2]!;
     return db.readUInt32BE(at);
   };
   const right = (node: number): number => {
@@ -59,7 +61,63 @@ export async function openCountryDatabase(path: string): Promise<CountryDatabase
     return country;
   };
 
-  // Walks `bits` bits of `word` from `node`; returns the node or record reached (≥ nodeCount).
+  // IPv4, the bulk of sign-ins, is flattened once into sorted ranges (a depth-first walk of its
+  // subtree, ~20 ms): a binary search over them measured ~3× faster than walking the tree per lookup.
+  const names: string[] = [];
+  const nameIndex = new Map<string, number>();
+  const builder = new RangeTableBuilder(1, 1 << 16);
+  const first = new Uint32Array(1);
+  const last = new Uint32Array(1);
+  let pending = -1;
+  const flush = () => {
+    if (pending >= 0) builder.add(first, 0, last, 0, pending);
+    pending = -1;
+  };
+  if (ipv4Root < nodeCount) {
+    // Explicit stack of (node, first address, depth); right pushed before left keeps ranges sorted.
+    const nodes: number[] = [ipv4Root];
+    const bases: number[] = [0];
+    const depths: number[] = [0];
+    while (nodes.length > 0) {
+      const node = nodes.pop()!;
+      const base = bases.pop()!;
+      const depth = depths.pop()!;
+      if (node < nodeCount) {
+        const half = 2 ** (31 - depth);
+        nodes.push(right(node), left(node));
+        bases.push(base + half, base);
+        depths.push(depth + 1, depth + 1);
+        continue;
+      }
+      if (node === nodeCount) {
+        flush();
+        continue;
+      }
+      const code = decode(node, ipv4Text(base));
+      if (code === null) {
+        flush();
+        continue;
+      }
+      let index = nameIndex.get(code);
+      if (index === undefined) {
+        index = names.push(code) - 1;
+        nameIndex.set(code, index);
+      }
+      const end = base + 2 ** (32 - depth) - 1;
+      if (pending === index && last[0]! + 1 === base) {
+        last[0] = end;
+      } else {
+        flush();
+        first[0] = base;
+        last[0] = end;
+        pending = index;
+      }
+    }
+    flush();
+  }
+  const ipv4 = builder.build();
+
+  // Walks the 32 bits of `word` from `start`; returns the node or record reached (≥ nodeCount).
   const walk = (start: number, word: number): number => {
     let node = start;
     for (let bit = 31; bit >= 0 && node < nodeCount; bit--) {
@@ -70,10 +128,8 @@ export async function openCountryDatabase(path: string): Promise<CountryDatabase
 
   return {
     ipv4(address: number): string | null {
-      if (ipv4Root >= nodeCount) return null;
-      const node = walk(ipv4Root, address);
-      if (node <= nodeCount) return null;
-      return decode(node, ipv4Text(address));
+      const country = findIpv4(ipv4, address);
+      return country < 0 ? null : names[country]!;
     },
     ipv6(w0: number, w1: number, w2: number, w3: number): string | null {
       if (ipVersion !== 6) return null;

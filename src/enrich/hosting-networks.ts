@@ -3,7 +3,8 @@
 // AS organisation recorded for it in the bundled ASN data. Deliberately left out: networks that mix
 // in consumer access (Google Fiber AS16591, SpaceX Starlink AS14593) and pure transit carriers.
 
-const PROVIDERS: Readonly<Record<string, readonly number[]>> = {
+/** Provider name → its AS numbers, as maintained; HOSTING_ASNS is the lookup form. */
+export const HOSTING_PROVIDERS: Readonly<Record<string, readonly number[]>> = {
   Microsoft: [8075, 8068, 8069, 8070, 8071, 12076, 3598],
   Amazon: [16509, 14618, 8987, 7224, 38895, 62785],
   Google: [15169, 396982, 19527, 36040, 36384, 36492, 43515, 139070, 139190, 16550],
@@ -13,7 +14,9 @@ const PROVIDERS: Readonly<Record<string, readonly number[]>> = {
   Huawei: [136907, 55990],
   IBM: [36351],
   DigitalOcean: [14061],
-  Akamai: [63949, 20940, 16625],
+  'Akamai (Linode)': [63949],
+  Akamai: [20940, 16625],
+  // AS20473 is Choopa, now The Constant Company, which runs Vultr.
   Vultr: [20473],
   OVH: [16276, 35540],
   Hetzner: [24940, 213230, 212317],
@@ -48,7 +51,7 @@ const PROVIDERS: Readonly<Record<string, readonly number[]>> = {
   'Yandex Cloud': [200350],
   'G-Core Labs': [199524],
   'Latitude.sh': [396356],
-  'HostRoyale': [203020],
+  HostRoyale: [203020],
   GTHost: [63023],
   'FranTech (BuyVM)': [53667],
   QuadraNet: [8100],
@@ -56,7 +59,7 @@ const PROVIDERS: Readonly<Record<string, readonly number[]>> = {
 
 /** Well-known cloud, hosting and CDN networks: AS number → provider name. */
 export const HOSTING_ASNS: ReadonlyMap<number, string> = new Map(
-  Object.entries(PROVIDERS).flatMap(([provider, asns]) => asns.map((asn) => [asn, provider] as const)),
+  Object.entries(HOSTING_PROVIDERS).flatMap(([provider, asns]) => asns.map((asn) => [asn, provider] as const)),
 );
 
 /**

@@ -116,7 +116,9 @@ function readExtraAsns(entries: Record<number, string>): Map<number, string> {
   for (const [key, provider] of Object.entries(entries)) {
     const asn = Number(key);
     if (!Number.isInteger(asn) || asn < 0 || asn > 0xffffffff || typeof provider !== 'string' || !provider) {
-      throw new TypeError(`hostingAsns: ${JSON.stringify(key)} → ${JSON.stringify(provider)} is not an AS number and provider`);
+      throw new TypeError(
+        `hostingAsns: ${JSON.stringify(key)} → ${JSON.stringify(provider)} is not an AS number and provider`,
+      );
     }
     extra.set(asn, provider);
   }

@@ -1,5 +1,5 @@
 import type { IngestCounts, InputFormat } from '../domain/index.ts';
-import type { IngestBatch, createIngestQueries } from '../store/queries/ingest-queries.ts';
+import type { IngestBatch, IngestWriteResult } from '../store/queries/ingest-queries.ts';
 import type { ReadCounts } from './record-processor.ts';
 
 /** Totals of an import so far, by count and by input format. */
@@ -15,12 +15,28 @@ export function emptyTotals(): IngestTotals {
   return { read: 0, stored: 0, duplicates: 0, skipped: 0, quarantined: 0, formats: {} };
 }
 
+/** Adds one batch's counts to running totals. */
+export function addCounts(
+  totals: IngestTotals,
+  delta: IngestCounts,
+  formats: Partial<Record<InputFormat, number>>,
+): void {
+  totals.read += delta.read;
+  totals.stored += delta.stored;
+  totals.duplicates += delta.duplicates;
+  totals.skipped += delta.skipped;
+  totals.quarantined += delta.quarantined;
+  for (const [f, n] of Object.entries(formats) as [InputFormat, number][]) {
+    totals.formats[f] = (totals.formats[f] ?? 0) + n;
+  }
+}
+
 /**
  * Writes batches to the store one after another, in arrival order, and adds up the counts.
  * `pending` lets producers hold back when the store falls behind.
  */
 export function createBatchWriter(
-  ingest: ReturnType<typeof createIngestQueries>,
+  ingest: { writeBatch(batch: IngestBatch, now: string): Promise<IngestWriteResult> },
   now: () => string,
   observe?: BatchObserver,
 ) {
@@ -38,14 +54,7 @@ export function createBatchWriter(
       skipped: read.skipped,
       quarantined: read.quarantined,
     };
-    totals.read += delta.read;
-    totals.stored += delta.stored;
-    totals.duplicates += delta.duplicates;
-    totals.skipped += delta.skipped;
-    totals.quarantined += delta.quarantined;
-    for (const [f, n] of Object.entries(formats) as [InputFormat, number][]) {
-      totals.formats[f] = (totals.formats[f] ?? 0) + n;
-    }
+    addCounts(totals, delta, formats);
     observe?.(delta, formats);
   };
 

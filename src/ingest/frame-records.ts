@@ -17,6 +17,10 @@ export interface FrameOptions {
   maxDocumentBytes: number;
   /** Called after each chunk so a slow consumer can apply backpressure. */
   afterChunk?: () => Promise<void> | void;
+  /** Number of the line before the first one given (a byte range starting mid-file). */
+  lineOffset?: number;
+  /** The input is known to be NDJSON (a later range of a file whose first line was JSON). */
+  knownLines?: boolean;
 }
 
 /** Longest part of a rejected record kept in quarantine. */
@@ -46,16 +50,16 @@ export async function frameRecords(
 ): Promise<void> {
   const decoder = new StringDecoder('utf8');
   let carry = '';
-  let lineNo = 0;
+  let lineNo = options.lineOffset ?? 0;
   // Held in an object: the line handler below changes it, and TypeScript narrows plain locals.
-  const st: { mode: Mode } = { mode: 'undecided' };
+  const st: { mode: Mode } = { mode: options.knownLines ? 'lines' : 'undecided' };
   // Lines held while deciding whether the input is one document.
   let held: string[] = [];
   let heldChars = 0;
   let heldFirstLine = 0;
   // An over-long line is skipped to its end without holding it in memory.
   let skipping: { line: number; head: string; chars: number } | null = null;
-  let first = true;
+  let first = !options.knownLines;
 
   const onLine = (raw: string, n: number) => {
     let line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;

@@ -1,13 +1,15 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.ts';
 import { type IpIntel, loadIpIntel } from '../enrich/ip-intel.ts';
 import type { Store } from '../store/open-store.ts';
 import { createIngestQueries } from '../store/queries/ingest-queries.ts';
-import { type BatchObserver, createBatchWriter, type IngestTotals } from './batch-writer.ts';
+import { addCounts, type BatchObserver, createBatchWriter, emptyTotals, type IngestTotals } from './batch-writer.ts';
 import { frameRecords } from './frame-records.ts';
-import { listSourceFiles, maybeGunzip } from './read-source.ts';
+import { type WorkUnit, planWork } from './plan-work.ts';
+import { listSourceFiles, maybeGunzip, openSourceFile } from './read-source.ts';
 import { createRecordProcessor } from './record-processor.ts';
-import type { WorkerJob, WorkerMessage } from './worker-protocol.ts';
+import type { WorkerCommand, WorkerMessage, WorkerSetup } from './worker-protocol.ts';
 
 /** What the pipeline needs from the process around it. */
 export interface IngestDeps {
@@ -43,6 +45,8 @@ export interface ImportOptions {
   /** Tenant for records that name none (default: the configured tenant). */
   tenantId?: string;
   onProgress?: (p: ImportProgress) => void;
+  /** Worker threads to use (default: one per core, at most four). */
+  workers?: number;
 }
 
 // One JSON document (pretty-printed arrays, pages) is parsed whole; past this it is read as lines.
@@ -60,101 +64,110 @@ function intelFor(deps: IngestDeps): Promise<IpIntel | null> {
 }
 
 /**
- * Imports files and directories. Parsing runs on a worker thread while this thread writes, each
- * batch in its own transaction: killing an import loses at most the batches in flight, and
- * running it again stores only what is missing.
+ * Imports files and directories. Worker threads each take a share of the input (whole files, or
+ * ranges of a large NDJSON file) and parse and write it themselves, each batch in its own
+ * transaction: killing an import loses at most the batches in flight, and running it again
+ * stores only what is missing.
  */
 export async function importFiles(paths: string[], deps: IngestDeps, options: ImportOptions = {}): Promise<ImportResult> {
   const { files, missing } = await listSourceFiles(paths);
-  const writer = createBatchWriter(createIngestQueries(deps.store), deps.now ?? nowIso, deps.observe);
   const bytesTotal = files.reduce((n, f) => n + f.size, 0);
-  const progress: ImportProgress = { file: '', filesDone: -1, files: files.length, bytesRead: 0, bytesTotal, records: 0 };
-  const job: WorkerJob = {
-    files: files.map((f) => f.path),
-    tenantId: options.tenantId ?? deps.config.defaultTenantId,
+  const progress: ImportProgress = { file: '', filesDone: 0, files: files.length, bytesRead: 0, bytesTotal, records: 0 };
+  const tenantId = options.tenantId ?? deps.config.defaultTenantId;
+  if (files.length === 0) return { ...emptyTotals(), files: 0, missing };
+  if (!deps.config.ingestWorkers || deps.store.capabilities.databaseUrl === null) {
+    const writer = createBatchWriter(createIngestQueries(deps.store), deps.now ?? nowIso, deps.observe);
+    for (const f of files) {
+      progress.file = f.path;
+      options.onProgress?.(progress);
+      await ingestChunks(await openSourceFile(f.path, (n) => (progress.bytesRead += n)), f.path, deps, writer, {
+        tenantId,
+      });
+      progress.filesDone++;
+    }
+    await writer.drain();
+    return { ...writer.totals, files: files.length, missing };
+  }
+  const workers = Math.max(1, options.workers ?? Math.min(4, availableParallelism()));
+  const units = await planWork(files, workers, deps.config.maxRecordBytes);
+  const totals = await runWorkers(units, Math.min(workers, units.length), deps, tenantId, progress, options.onProgress);
+  progress.filesDone = files.length;
+  options.onProgress?.(progress);
+  return { ...totals, files: files.length, missing };
+}
+
+async function runWorkers(
+  units: WorkUnit[],
+  count: number,
+  deps: IngestDeps,
+  tenantId: string,
+  progress: ImportProgress,
+  onProgress: ImportOptions['onProgress'],
+): Promise<IngestTotals> {
+  const totals = emptyTotals();
+  const setup: WorkerSetup = {
+    databaseUrl: deps.store.capabilities.databaseUrl!,
+    databaseSchema: deps.store.capabilities.databaseSchema,
+    tenantId,
     batchSize: deps.config.ingestBatchSize,
     maxRecordBytes: deps.config.maxRecordBytes,
     maxDocumentBytes: MAX_DOCUMENT_BYTES,
     enrich: deps.enrich,
+    writeLock: deps.store.capabilities.multiProcess ? null : new SharedArrayBuffer(4),
   };
-  if (files.length > 0) {
-    if (deps.config.ingestWorkers) await runWorker(job, writer, progress, options.onProgress);
-    else await runInline(job, deps, writer, progress, options.onProgress);
-  }
-  await writer.drain();
-  return { ...writer.totals, files: files.length, missing };
-}
-
-async function runWorker(
-  job: WorkerJob,
-  writer: ReturnType<typeof createBatchWriter>,
-  progress: ImportProgress,
-  onProgress: ImportOptions['onProgress'],
-): Promise<void> {
-  const worker = new Worker(new URL('./parse-worker-boot.js', import.meta.url), {
-    workerData: { entry: new URL('./parse-worker.ts', import.meta.url).href, job },
-  });
+  const queue = [...units];
+  const fileUnits = new Map<string, number>();
+  for (const u of units) fileUnits.set(u.path, (fileUnits.get(u.path) ?? 0) + 1);
+  const pool: Worker[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const fail = (err: Error) => {
-        if (!settled) {
-          settled = true;
-          reject(err);
-        }
-      };
-      worker.on('message', (m: WorkerMessage) => {
-        if (m.type === 'file') {
-          progress.file = m.path;
-          progress.filesDone++;
-          onProgress?.(progress);
-        } else if (m.type === 'batch') {
-          writer.enqueue(m.batch, m.counts, m.formats).then(
-            () => {
-              progress.bytesRead += m.bytes;
-              progress.records += m.counts.read;
-              onProgress?.(progress);
-              worker.postMessage({ type: 'ack' });
-            },
-            (err: Error) => fail(err),
-          );
-        } else if (m.type === 'done') {
-          writer.drain().then(() => {
-            settled = true;
-            progress.filesDone = progress.files;
+      let running = count;
+      const fail = (err: Error) => reject(err);
+      for (let i = 0; i < count; i++) {
+        const worker = new Worker(new URL('./worker-boot.js', import.meta.url), {
+          workerData: { entry: new URL('./import-worker.ts', import.meta.url).href, setup },
+        });
+        pool.push(worker);
+        let current: string | null = null;
+        const next = () => {
+          if (current !== null) {
+            const left = (fileUnits.get(current) ?? 1) - 1;
+            fileUnits.set(current, left);
+            if (left === 0) progress.filesDone++;
+            current = null;
+          }
+          const unit = queue.shift();
+          if (unit) {
+            current = unit.path;
+            worker.postMessage({ type: 'unit', unit } satisfies WorkerCommand);
+          } else {
+            worker.postMessage({ type: 'stop' } satisfies WorkerCommand);
+          }
+        };
+        worker.on('message', (m: WorkerMessage) => {
+          if (m.type === 'ready' || m.type === 'idle') next();
+          else if (m.type === 'unit') {
+            progress.file = m.path;
             onProgress?.(progress);
-            resolve();
-          }, fail);
-        } else {
-          fail(new Error(`import worker failed: ${m.message}`));
-        }
-      });
-      worker.on('error', fail);
-      worker.on('exit', (code) => {
-        if (!settled) fail(new Error(`import worker exited with code ${code}`));
-      });
+          } else if (m.type === 'committed') {
+            addCounts(totals, m.counts, m.formats);
+            deps.observe?.(m.counts, m.formats);
+            progress.bytesRead += m.bytes;
+            progress.records += m.counts.read;
+            onProgress?.(progress);
+          } else fail(new Error(`import worker failed: ${m.message}`));
+        });
+        worker.on('error', fail);
+        worker.on('exit', (code) => {
+          if (code !== 0) fail(new Error(`import worker exited with code ${code}`));
+          else if (--running === 0) resolve();
+        });
+      }
     });
   } finally {
-    await worker.terminate();
+    await Promise.all(pool.map((w) => w.terminate()));
   }
-}
-
-async function runInline(
-  job: WorkerJob,
-  deps: IngestDeps,
-  writer: ReturnType<typeof createBatchWriter>,
-  progress: ImportProgress,
-  onProgress: ImportOptions['onProgress'],
-): Promise<void> {
-  const { openSourceFile } = await import('./read-source.ts');
-  for (const file of job.files) {
-    progress.file = file;
-    progress.filesDone++;
-    onProgress?.(progress);
-    await ingestChunks(await openSourceFile(file, (n) => (progress.bytesRead += n)), file, deps, writer, {
-      tenantId: job.tenantId,
-    });
-  }
+  return totals;
 }
 
 /** Options for ingesting one stream or request body on the calling thread. */

@@ -50,13 +50,35 @@ export function isGzipBuffer(buf: Uint8Array): boolean {
   return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
 }
 
+/** Counts the lines that end before byte `end` (the line number a range starting there continues from). */
+export async function countLinesBefore(path: string, end: number): Promise<number> {
+  let lines = 0;
+  if (end <= 0) return 0;
+  for await (const chunk of createReadStream(path, { start: 0, end: end - 1, highWaterMark: 1024 * 1024 })) {
+    const buf = chunk as Buffer;
+    let i = buf.indexOf(10);
+    while (i !== -1) {
+      lines++;
+      i = buf.indexOf(10, i + 1);
+    }
+  }
+  return lines;
+}
+
 /**
- * Opens a file as a byte stream, decompressing gzip. `onBytes` reports raw bytes read from disk
- * (before decompression), which is what progress against the file size needs.
+ * Opens a file, or a byte range of it, as a byte stream, decompressing gzip. `onBytes` reports
+ * raw bytes read from disk (before decompression), which is what progress against the size needs.
  */
-export async function openSourceFile(path: string, onBytes?: (n: number) => void): Promise<Readable> {
+export async function openSourceFile(
+  path: string,
+  onBytes?: (n: number) => void,
+  range?: { start: number; end: number | null },
+): Promise<Readable> {
   const gz = await isGzipFile(path);
-  const raw = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const raw = createReadStream(path, {
+    highWaterMark: 256 * 1024,
+    ...(range ? { start: range.start, ...(range.end !== null ? { end: range.end - 1 } : {}) } : {}),
+  });
   if (onBytes) raw.on('data', (c) => onBytes((c as Buffer).length));
   return gz ? raw.pipe(createGunzip({ chunkSize: 256 * 1024 })) : raw;
 }

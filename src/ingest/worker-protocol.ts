@@ -1,30 +1,32 @@
-import type { InputFormat } from '../domain/index.ts';
-import type { IngestBatch } from '../store/queries/ingest-queries.ts';
-import type { ReadCounts } from './record-processor.ts';
+import type { IngestCounts, InputFormat } from '../domain/index.ts';
+import type { WorkUnit } from './plan-work.ts';
 
-/** What a parse worker is asked to do. */
-export interface WorkerJob {
-  files: string[];
+/** What every import worker is started with. */
+export interface WorkerSetup {
+  databaseUrl: string;
+  databaseSchema: string | null;
   tenantId: string;
   batchSize: number;
   maxRecordBytes: number;
   maxDocumentBytes: number;
   enrich: boolean;
+  /** One Int32 shared by the workers of an import: whoever holds it writes (SQLite has one writer). */
+  writeLock: SharedArrayBuffer | null;
 }
 
-/** Messages from a parse worker to the main thread. */
+/** Messages from an import worker to the main thread. */
 export type WorkerMessage =
-  | { type: 'file'; path: string }
+  | { type: 'ready' }
+  | { type: 'unit'; path: string }
   | {
-      type: 'batch';
-      batch: IngestBatch;
-      counts: ReadCounts;
+      type: 'committed';
+      counts: IngestCounts;
       formats: Partial<Record<InputFormat, number>>;
-      /** Raw bytes read from disk since the previous batch. */
+      /** Raw bytes read from disk since the previous message. */
       bytes: number;
     }
-  | { type: 'done' }
+  | { type: 'idle' }
   | { type: 'error'; message: string };
 
-/** Messages from the main thread to a parse worker. */
-export type WorkerReply = { type: 'ack' };
+/** Messages from the main thread to an import worker. */
+export type WorkerCommand = { type: 'unit'; unit: WorkUnit } | { type: 'stop' };

@@ -573,7 +573,13 @@ function managedIdentity(
   const group = `rg-${system}-${environment}`;
   const associatedResourceId = `/subscriptions/${subscriptionId}/resourceGroups/${group}/providers/${host.provider}/${resourceName}`;
   const userAssigned = rnd.chance(0.35);
-  const displayName = userAssigned ? `id-${resourceName.slice(host.prefix.length + 1)}` : resourceName;
+  let displayName = resourceName;
+  if (userAssigned) {
+    const base = `id-${resourceName.slice(host.prefix.length + 1)}`;
+    displayName = base;
+    for (let n = 2; taken.has(displayName); n++) displayName = `${base}-${n}`;
+    taken.add(displayName);
+  }
   const appId = rnd.guid();
   // Managed identity certificates live about 90 days and are renewed about halfway through.
   const newest = MODEL_EPOCH - rnd.int(1, 40) * DAY_MS;
@@ -594,7 +600,8 @@ function managedIdentity(
       : null,
     createdDateTime: isoDay(MODEL_EPOCH - rnd.int(100, 900) * DAY_MS),
     credentials,
-    identityName: `https://identity.azure.net/${base64Chars(rnd, 43)}=`,
+    // Base64 of a 32-byte hash: 42 free characters, one carrying 4 bits, then one pad.
+    identityName: `https://identity.azure.net/${base64Chars(rnd, 42)}${'AEIMQUYcgkosw048'[rnd.int(0, 15)]}=`,
     resources: pickResources(rnd, resources),
     network,
     prefixes,

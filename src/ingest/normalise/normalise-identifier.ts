@@ -1,4 +1,4 @@
-import { isGuid } from './normalise-guid.ts';
+import { guidShape, MIXED_CASE_GUID } from './normalise-guid.ts';
 import { optionalString } from './optional-string.ts';
 
 /** Longer than any Entra identifier (audit ids are ~60 characters); longer values are not ids. */
@@ -11,5 +11,5 @@ const MAX_IDENTIFIER_LENGTH = 256;
 export function normaliseIdentifier(value: unknown): string | null {
   const s = optionalString(value);
   if (s === null || s.length > MAX_IDENTIFIER_LENGTH) return null;
-  return isGuid(s) ? s.toLowerCase() : s;
+  return guidShape(s) === MIXED_CASE_GUID ? s.toLowerCase() : s;
 }

@@ -66,9 +66,10 @@ function normaliseIpv6(s: string): string | null {
 }
 
 /**
- * A sign-in or actor IP address in canonical text. Returns null when the value is absent or blank
- * (managed identity sign-ins legitimately carry `""`), and `false` when it is present but not an IP
- * address, which callers turn into a quarantine reason.
+ * A sign-in or actor IP address in canonical text. Returns null when the value is absent, blank
+ * (managed identity sign-ins legitimately carry `""`) or the text `null` (as CSV-born exports write
+ * a missing value), and `false` when it is present but not an IP address, which callers turn into
+ * a quarantine reason.
  */
 export function normaliseIpAddress(value: unknown): string | null | false {
   if (value === null || value === undefined) return null;
@@ -81,6 +82,7 @@ export function normaliseIpAddress(value: unknown): string | null | false {
     if (s.length === 0) return null;
   }
   if (s.length > 64) return false;
+  if (s === 'null') return null;
   if (s.indexOf(':') !== -1) return normaliseIpv6(s) ?? false;
   return normaliseIpv4(s) ?? false;
 }

@@ -59,13 +59,18 @@ function parseObjectEntry(entry: Record<string, unknown>): KeyDescription | null
   };
 }
 
-/** Entry texts from a value that did not parse as JSON: everything from one `KeyIdentifier=` to the next. */
+/**
+ * Entry texts from a value that did not parse as JSON (cut short by a log shipper, say): each runs
+ * from `KeyIdentifier=` to the `]"` that closes its JSON string, or to the next entry.
+ */
 function entriesFromRawText(text: string): string[] {
   const entries: string[] = [];
   let at = text.indexOf(ENTRY_START);
   while (at !== -1) {
     const next = text.indexOf(ENTRY_START, at + ENTRY_START.length);
-    entries.push(text.slice(at, next === -1 ? text.length : next));
+    const close = text.indexOf(']"', at);
+    const end = close !== -1 && (next === -1 || close < next) ? close + 1 : next === -1 ? text.length : next;
+    entries.push(text.slice(at, end));
     at = next;
   }
   return entries;

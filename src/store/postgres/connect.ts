@@ -50,6 +50,8 @@ export async function connectPostgres(
   return {
     db,
     capabilities: {
+      databaseUrl: url,
+      databaseSchema: schema,
       location: `${safe.toString()}${schema ? ` (schema ${schema})` : ''}`,
       multiProcess: true,
       insertIgnore,

@@ -60,6 +60,12 @@ export function connectSqlite(url: string): { db: Kysely<Database>; capabilities
 
   return {
     db,
-    capabilities: { location: `sqlite:${path}`, multiProcess: false, insertIgnore },
+    capabilities: {
+      databaseUrl: path === ':memory:' ? null : path,
+      databaseSchema: null,
+      location: `sqlite:${path}`,
+      multiProcess: false,
+      insertIgnore,
+    },
   };
 }
