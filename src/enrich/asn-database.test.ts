@@ -51,13 +51,26 @@ describe('parseAsnCsv', () => {
   it('names the line of malformed input', () => {
     const bad = ['1,2,3', '1,2,x,Org', '5,4,1,Backwards', '1,2,3,"unterminated', '1,2,3,Org\n,,,'];
     for (const csv of bad) {
-      assert.throws(() => parseAsnCsv(Buffer.from(csv), 1, new AsRecordSet(), 'bad.csv'), /^Error: bad\.csv:\d/, csv);
+      assert.throws(
+        () => parseAsnCsv(Buffer.from(csv), 1, new AsRecordSet(), 'bad.csv'),
+        /^Error: bad\.csv:\d/,
+        csv,
+      );
     }
     assert.throws(
-      () => parseAsnCsv(Buffer.from('340282366920938463463374607431768211456,1,1,Too big'), 4, new AsRecordSet(), 'x'),
+      () =>
+        parseAsnCsv(
+          Buffer.from('340282366920938463463374607431768211456,1,1,Too big'),
+          4,
+          new AsRecordSet(),
+          'x',
+        ),
       /x:1/,
     );
-    assert.throws(() => parseAsnCsv(Buffer.from('4294967296,4294967296,1,Too big'), 1, new AsRecordSet(), 'y'), /y:1/);
+    assert.throws(
+      () => parseAsnCsv(Buffer.from('4294967296,4294967296,1,Too big'), 1, new AsRecordSet(), 'y'),
+      /y:1/,
+    );
   });
 });
 

@@ -32,7 +32,10 @@ describe('hosting networks', () => {
     assert.equal(hostingProviderForAs(64503, 'SMART DATACENTER LTDA'), 'SMART DATACENTER LTDA');
     assert.equal(hostingProviderForAs(64504, 'UK Dedicated Servers Limited'), 'UK Dedicated Servers Limited');
     assert.equal(hostingProviderForAs(64505, 'DREAM VPS LTD'), 'DREAM VPS LTD');
-    assert.equal(hostingProviderForAs(64506, 'Colocation America Corporation'), 'Colocation America Corporation');
+    assert.equal(
+      hostingProviderForAs(64506, 'Colocation America Corporation'),
+      'Colocation America Corporation',
+    );
   });
 
   it('does not match keywords inside words, or residential networks', () => {

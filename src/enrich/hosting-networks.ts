@@ -59,7 +59,9 @@ export const HOSTING_PROVIDERS: Readonly<Record<string, readonly number[]>> = {
 
 /** Well-known cloud, hosting and CDN networks: AS number → provider name. */
 export const HOSTING_ASNS: ReadonlyMap<number, string> = new Map(
-  Object.entries(HOSTING_PROVIDERS).flatMap(([provider, asns]) => asns.map((asn) => [asn, provider] as const)),
+  Object.entries(HOSTING_PROVIDERS).flatMap(([provider, asns]) =>
+    asns.map((asn) => [asn, provider] as const),
+  ),
 );
 
 /**

@@ -17,7 +17,10 @@ describe('loadIpIntel with the bundled data', () => {
   });
 
   it('loads ~500k ASN ranges in well under a few seconds', () => {
-    assert.ok(intel.stats.asnRanges > 400_000 && intel.stats.asnRanges < 1_000_000, `${intel.stats.asnRanges}`);
+    assert.ok(
+      intel.stats.asnRanges > 400_000 && intel.stats.asnRanges < 1_000_000,
+      `${intel.stats.asnRanges}`,
+    );
     assert.ok(intel.stats.loadMs > 0 && intel.stats.loadMs < 5_000, `${intel.stats.loadMs}`);
   });
 
@@ -131,7 +134,15 @@ describe('loadIpIntel with the bundled data', () => {
   it('tells empty from invalid input', () => {
     assert.deepEqual(intel.lookup(null), { ...nothing, scope: 'empty' });
     assert.deepEqual(intel.lookup(''), { ...nothing, scope: 'empty' });
-    for (const ip of ['075.050.255.67', 'not an ip', ' 8.8.8.8', '8.8.8.8 ', '999.1.1.1', '2001:db8::g', '1.2.3.4/32']) {
+    for (const ip of [
+      '075.050.255.67',
+      'not an ip',
+      ' 8.8.8.8',
+      '8.8.8.8 ',
+      '999.1.1.1',
+      '2001:db8::g',
+      '1.2.3.4/32',
+    ]) {
       assert.deepEqual(intel.lookup(ip), { ...nothing, scope: 'invalid' }, ip);
     }
   });
@@ -143,7 +154,9 @@ describe('loadIpIntel with the bundled data', () => {
     let state = 5;
     for (let i = 0; i < 5_000; i++) {
       state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      const text = String.fromCharCode(...Array.from({ length: state % 40 }, (_, j) => 0x20 + ((state >>> j % 24) % 0x5f)));
+      const text = String.fromCharCode(
+        ...Array.from({ length: state % 40 }, (_, j) => 0x20 + ((state >>> (j % 24)) % 0x5f)),
+      );
       assert.ok(['public', 'private', 'invalid', 'empty'].includes(intel.lookup(text).scope));
     }
   });
@@ -189,8 +202,14 @@ describe('loadIpIntel options', () => {
   });
 
   it('rejects configuration it cannot use, naming the entry', async () => {
-    await assert.rejects(loadIpIntel({ hostingRanges: [{ cidr: '10.0.0.0/33', provider: 'x' }] }), /10\.0\.0\.0\/33/);
-    await assert.rejects(loadIpIntel({ hostingRanges: [{ cidr: '10.0.0.0/8', provider: '' }] }), /hostingRanges/);
+    await assert.rejects(
+      loadIpIntel({ hostingRanges: [{ cidr: '10.0.0.0/33', provider: 'x' }] }),
+      /10\.0\.0\.0\/33/,
+    );
+    await assert.rejects(
+      loadIpIntel({ hostingRanges: [{ cidr: '10.0.0.0/8', provider: '' }] }),
+      /hostingRanges/,
+    );
     await assert.rejects(loadIpIntel({ hostingAsns: { [-1]: 'x' } }), /hostingAsns/);
   });
 

@@ -27,8 +27,11 @@ export interface HostingRange {
 
 /** Options of loadIpIntel; data locations default to the installed data packages. */
 export interface IpIntelOptions {
+  /** Directory holding asn-ipv4-num.csv and asn-ipv6-num.csv. */
   asnDataDir?: string;
+  /** A MaxMind-format country database (`country_code` records), IPv4 and IPv6 in one tree. */
   countryMmdbPath?: string;
+  /** Checked before the AS verdict; where blocks overlap, the most specific one wins. */
   hostingRanges?: HostingRange[];
   /** Extra AS number → provider name entries; they override the built-in list. */
   hostingAsns?: Record<number, string>;

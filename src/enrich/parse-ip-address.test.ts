@@ -23,7 +23,10 @@ describe('parseIpAddress', () => {
     assert.deepEqual(parse('8.8.8.8'), { kind: 'ipv4', words: [0x08080808] });
     assert.deepEqual(parse('0.0.0.0'), { kind: 'ipv4', words: [0] });
     assert.deepEqual(parse('255.255.255.255'), { kind: 'ipv4', words: [0xffffffff] });
-    assert.deepEqual(parse('20.190.128.1'), { kind: 'ipv4', words: [(20 * 2 ** 24 + 190 * 2 ** 16 + 128 * 256 + 1) >>> 0] });
+    assert.deepEqual(parse('20.190.128.1'), {
+      kind: 'ipv4',
+      words: [(20 * 2 ** 24 + 190 * 2 ** 16 + 128 * 256 + 1) >>> 0],
+    });
   });
 
   it('rejects IPv4 text that parsers disagree on or that is not an address', () => {
@@ -53,7 +56,10 @@ describe('parseIpAddress', () => {
   it('reads IPv6 in every textual form into four big-endian words', () => {
     assert.deepEqual(parse('::'), { kind: 'ipv6', words: [0, 0, 0, 0] });
     assert.deepEqual(parse('::1'), { kind: 'ipv6', words: [0, 0, 0, 1] });
-    assert.deepEqual(parse('2001:4860:4860::8888'), { kind: 'ipv6', words: [0x20014860, 0x48600000, 0, 0x8888] });
+    assert.deepEqual(parse('2001:4860:4860::8888'), {
+      kind: 'ipv6',
+      words: [0x20014860, 0x48600000, 0, 0x8888],
+    });
     assert.deepEqual(parse('2001:4860:4860:0:0:0:0:8888'), parse('2001:4860:4860::8888'));
     assert.deepEqual(parse('2A01:111:F400::1'), parse('2a01:111:f400::1'));
     assert.deepEqual(parse('1::'), { kind: 'ipv6', words: [0x00010000, 0, 0, 0] });
@@ -122,7 +128,8 @@ describe('parseIpAddress', () => {
         const got = parse(text);
         const expected = isIP(text);
         assert.equal(got.kind, expected === 4 ? 'ipv4' : expected === 6 ? 'ipv6' : 'invalid', text);
-        if (got.kind === 'ipv6') assert.equal(canonicalIpv6(wordsToIpv6(got.words)), canonicalIpv6(text), text);
+        if (got.kind === 'ipv6')
+          assert.equal(canonicalIpv6(wordsToIpv6(got.words)), canonicalIpv6(text), text);
         checked++;
       }
     }
@@ -134,7 +141,8 @@ describe('parseIpAddress', () => {
     let state = 99;
     for (let i = 0; i < 20_000; i++) {
       let text = '';
-      const length = (state = (Math.imul(state, 1103515245) + 12345) >>> 0) % 50;
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      const length = state % 50;
       for (let j = 0; j < length; j++) {
         state = (Math.imul(state, 1103515245) + 12345) >>> 0;
         text += String.fromCharCode(state % 3 === 0 ? state % 0xffff : 0x25 + (state % 0x45));

@@ -4,7 +4,8 @@ import { findIpv4, findIpv6, RangeTableBuilder } from './range-table.ts';
 
 function v4Table(ranges: [number, number, number][]) {
   const builder = new RangeTableBuilder(1);
-  for (const [start, end, value] of ranges) builder.add(Uint32Array.of(start), 0, Uint32Array.of(end), 0, value);
+  for (const [start, end, value] of ranges)
+    builder.add(Uint32Array.of(start), 0, Uint32Array.of(end), 0, value);
   return builder.build();
 }
 
@@ -118,7 +119,8 @@ describe('findIpv6', () => {
 
   it('compares all four words and repairs nested ranges', () => {
     const builder = new RangeTableBuilder(4);
-    const add = (start: string, end: string, value: number) => builder.add(words(start), 0, words(end), 0, value);
+    const add = (start: string, end: string, value: number) =>
+      builder.add(words(start), 0, words(end), 0, value);
     add('20010db8000000000000000000000000', '20010db8ffffffffffffffffffffffff', 1);
     add('20010db8000100000000000000000000', '20010db80001ffffffffffffffffffff', 2);
     add('20010db9000000000000000000000000', '20010db9000000000000000000000000', 3);

@@ -1,11 +1,11 @@
 // Address ranges in sorted typed arrays, found by binary search: ~400k IPv4 ranges cost 12 bytes each
-// and a lookup touches ~19 array slots without allocating. Object-per-range trees would cost ~10× the
-// memory and put the garbage collector on the hot path.
+// and a lookup reads a handful of array slots without allocating. An object per range would cost
+// several times the memory and give the garbage collector half a million objects to trace.
 
 /** Words per address: 1 for IPv4 (the unsigned 32-bit address), 4 for IPv6 (big-endian words). */
 export type AddressWidth = 1 | 4;
 
-/** Sorted, non-overlapping inclusive ranges with one value each; `find` returns the value or -1. */
+/** Sorted, non-overlapping inclusive ranges with one value each, searched by findIpv4 / findIpv6. */
 export interface RangeTable {
   readonly width: AddressWidth;
   readonly count: number;

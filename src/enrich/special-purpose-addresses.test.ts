@@ -89,7 +89,15 @@ describe('special-purpose addresses', () => {
     ]) {
       assert.equal(special(text), true, text);
     }
-    for (const text of ['2001:4860:4860::8888', '2a01:111:f400::1', '2001:4:112::1', '2001:3::1', '2001:2:1::1', '3ffe::1', '2c0f:f248::1']) {
+    for (const text of [
+      '2001:4860:4860::8888',
+      '2a01:111:f400::1',
+      '2001:4:112::1',
+      '2001:3::1',
+      '2001:2:1::1',
+      '3ffe::1',
+      '2c0f:f248::1',
+    ]) {
       assert.equal(special(text), false, text);
     }
   });
