@@ -34,7 +34,12 @@ async function writeInput(path: string, count: number): Promise<void> {
   const model = createTenantModel({ seed: 7, principals: 400, managedIdentities: 60 });
   const out = createWriteStream(path, { highWaterMark: 1024 * 1024 });
   let buf = '';
-  for (const line of generateSignInLines(model, { seed: 7, count, start: new Date('2026-10-01T00:00:00Z'), days: 30 })) {
+  for (const line of generateSignInLines(model, {
+    seed: 7,
+    count,
+    start: new Date('2026-10-01T00:00:00Z'),
+    days: 30,
+  })) {
     buf += line;
     if (buf.length > 1024 * 1024) {
       if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
@@ -64,7 +69,10 @@ async function reference(path: string, dbPath: string): Promise<number> {
   });
   let rows: unknown[][] = [];
   let n = 0;
-  const rl = createInterface({ input: createReadStream(path, { highWaterMark: 256 * 1024 }), crlfDelay: Infinity });
+  const rl = createInterface({
+    input: createReadStream(path, { highWaterMark: 256 * 1024 }),
+    crlfDelay: Infinity,
+  });
   for await (const line of rl) {
     if (line === '') continue;
     const rec = JSON.parse(line) as Json;
@@ -120,7 +128,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const input = join(dir, 'PT1H.json');
     await writeInput(input, records);
     const bytes = statSync(input).size;
-    console.error(`input: ${records} records, ${(bytes / 1e6).toFixed(1)} MB (${Math.round(bytes / records)} bytes each)`);
+    console.error(
+      `input: ${records} records, ${(bytes / 1e6).toFixed(1)} MB (${Math.round(bytes / records)} bytes each)`,
+    );
 
     const refStart = performance.now();
     const refCount = await reference(input, join(dir, 'reference.db'));
@@ -135,7 +145,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       store,
       config: {
         defaultTenantId: '00000000-0000-0000-0000-000000000000',
-        ingestBatchSize: 2000,
+        ingestBatchSize: 10000,
         maxRecordBytes: 256 * 1024,
         bodyLimitBytes: 64 * 1024 * 1024,
         ingestWorkers: true,
@@ -147,7 +157,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     await store.close();
     if (result.stored !== records) throw new Error(`stored ${result.stored} of ${records} records`);
     const recordsPerSecond = Math.round(result.read / seconds);
-    console.error(`vigil: ${recordsPerSecond} records/s, stored ${result.stored}, quarantined ${result.quarantined}`);
+    console.error(
+      `vigil: ${recordsPerSecond} records/s, stored ${result.stored}, quarantined ${result.quarantined}`,
+    );
     return {
       recordsPerSecond,
       referencePerSecond,

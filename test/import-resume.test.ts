@@ -17,7 +17,12 @@ const file = join(dir, 'PT1H.json');
 before(async () => {
   const model = createTenantModel({ seed: 5, principals: 50, managedIdentities: 10 });
   const out = createWriteStream(file);
-  for (const line of generateSignInLines(model, { seed: 5, count: RECORDS, start: new Date('2026-11-01T00:00:00Z'), days: 2 })) {
+  for (const line of generateSignInLines(model, {
+    seed: 5,
+    count: RECORDS,
+    start: new Date('2026-11-01T00:00:00Z'),
+    days: 2,
+  })) {
     if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r) => out.end(() => r()));
@@ -34,7 +39,10 @@ for (const dialect of dialects) {
 
     test('run again, it ends with every record stored exactly once', async () => {
       const logs = createLogQueries(t.store);
-      const child = startVigil(['import', '--json', '--no-enrich', file], { ...t.env, VIGIL_INGEST_BATCH_SIZE: '500' });
+      const child = startVigil(['import', '--json', '--no-enrich', file], {
+        ...t.env,
+        VIGIL_INGEST_BATCH_SIZE: '500',
+      });
       const done = collect(child);
       // Kill it once some batches are committed but (very likely) not all.
       let stored = 0;

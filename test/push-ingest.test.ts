@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { createApiKeys } from '../src/api/auth/api-keys.ts';
 import { buildApp } from '../src/app.ts';
@@ -20,7 +20,9 @@ function records(n: number, seed: number): Record<string, unknown>[] {
   const rnd = createRandom(seed);
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < n; i++) {
-    out.push(makeSignInRecord(model, rnd, new Date(Date.UTC(2026, 10, 1, 8, i)), { managedIdentity: i % 5 === 4 }));
+    out.push(
+      makeSignInRecord(model, rnd, new Date(Date.UTC(2026, 10, 1, 8, i)), { managedIdentity: i % 5 === 4 }),
+    );
   }
   return out;
 }
@@ -36,8 +38,10 @@ for (const dialect of dialects) {
       const config = loadConfig({ env: { ...t.env, VIGIL_BODY_LIMIT_BYTES: String(256 * 1024) } });
       app = await buildApp({ config, store: t.store, intel });
       const keys = createApiKeys(t.store);
-      ingestKey = (await keys.create({ tenantId: model.tenantId, role: 'ingest', name: 'event hub relay' })).key;
-      readerKey = (await keys.create({ tenantId: model.tenantId, role: 'security-reader', name: 'analyst' })).key;
+      ingestKey = (await keys.create({ tenantId: model.tenantId, role: 'ingest', name: 'event hub relay' }))
+        .key;
+      readerKey = (await keys.create({ tenantId: model.tenantId, role: 'security-reader', name: 'analyst' }))
+        .key;
     });
     after(async () => {
       await app.close();
@@ -61,12 +65,18 @@ for (const dialect of dialects) {
       const reader = await app.inject({
         method: 'POST',
         url: '/ingest/entra',
-        headers: { authorization: `Bearer ${readerKey}`, 'client-request-id': 'c0ffee00-0000-4000-8000-000000000001' },
+        headers: {
+          authorization: `Bearer ${readerKey}`,
+          'client-request-id': 'c0ffee00-0000-4000-8000-000000000001',
+        },
         payload: '{}',
       });
       assert.equal(reader.statusCode, 403);
       assert.equal(reader.json().error.code, 'Authorization_RequestDenied');
-      assert.equal(reader.json().error.innerError['client-request-id'], 'c0ffee00-0000-4000-8000-000000000001');
+      assert.equal(
+        reader.json().error.innerError['client-request-id'],
+        'c0ffee00-0000-4000-8000-000000000001',
+      );
     });
 
     test('an Event Hub message, gzip-encoded, is stored once and counted', async () => {
@@ -86,13 +96,25 @@ for (const dialect of dialects) {
       assert.equal(first.statusCode, 200, first.body);
       assert.deepEqual(
         { ...(first.json() as Record<string, unknown>), requestId: undefined, formats: undefined },
-        { requestId: undefined, formats: undefined, read: 40, stored: 40, duplicates: 0, skipped: 0, quarantined: 0 },
+        {
+          requestId: undefined,
+          formats: undefined,
+          read: 40,
+          stored: 40,
+          duplicates: 0,
+          skipped: 0,
+          quarantined: 0,
+        },
       );
       const again = (await send()).json();
       assert.deepEqual([again.stored, again.duplicates], [0, 40]);
       assert.equal(await createLogQueries(t.store).countSignIns(model.tenantId), 40);
 
-      const metrics = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${ingestKey}` } });
+      const metrics = await app.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: { authorization: `Bearer ${ingestKey}` },
+      });
       assert.match(metrics.body, /vigil_ingest_records_total\{outcome="stored"\} 40/);
       assert.match(metrics.body, /vigil_ingest_records_total\{outcome="duplicate"\} 40/);
       assert.match(metrics.body, /vigil_ingest_records_by_format_total\{format="entraDiagnostic"\} 80/);
@@ -128,11 +150,12 @@ for (const dialect of dialects) {
       });
       const body = res.json();
       assert.deepEqual([body.read, body.stored, body.quarantined], [3, 1, 2]);
-      const q = await createQuarantineQueries(t.store).list({ tenantId: model.tenantId, source: `request:${body.requestId}`, limit: 10 });
-      assert.deepEqual(
-        q.map((e) => e.line).sort(),
-        [2, 3],
-      );
+      const q = await createQuarantineQueries(t.store).list({
+        tenantId: model.tenantId,
+        source: `request:${body.requestId}`,
+        limit: 10,
+      });
+      assert.deepEqual(q.map((e) => e.line).sort(), [2, 3]);
       assert.ok(q.some((e) => /bound to tenant/.test(e.reason)));
       assert.ok(q.some((e) => /invalid JSON/.test(e.reason)));
     });
@@ -150,7 +173,11 @@ for (const dialect of dialects) {
       const bomb = await app.inject({
         method: 'POST',
         url: '/ingest/entra',
-        headers: { authorization: `Bearer ${ingestKey}`, 'content-encoding': 'gzip', 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${ingestKey}`,
+          'content-encoding': 'gzip',
+          'content-type': 'application/json',
+        },
         payload: gzipSync(big),
       });
       assert.equal(bomb.statusCode, 413);

@@ -40,7 +40,12 @@ export function installErrorHandling(app: FastifyInstance): void {
     reply.header('client-request-id', typeof clientRequestId === 'string' ? clientRequestId : request.id);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendGraphError(request, reply, 'Request_ResourceNotFound', `Resource not found for the segment '${request.url.split('?')[0]}'.`),
+    sendGraphError(
+      request,
+      reply,
+      'Request_ResourceNotFound',
+      `Resource not found for the segment '${request.url.split('?')[0]}'.`,
+    ),
   );
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) return sendGraphError(request, reply, error.code, error.message);
@@ -51,6 +56,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (status === 415) return sendGraphError(request, reply, 'UnsupportedMediaType', fe.message);
     if (status >= 400 && status < 500) return sendGraphError(request, reply, 'BadRequest', fe.message);
     request.log.error({ err: error }, 'unhandled error');
-    return sendGraphError(request, reply, 'InternalServerError', 'An internal error occurred; see the server log for request-id.');
+    return sendGraphError(
+      request,
+      reply,
+      'InternalServerError',
+      'An internal error occurred; see the server log for request-id.',
+    );
   });
 }

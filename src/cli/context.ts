@@ -8,7 +8,9 @@ export interface GlobalFlags {
 }
 
 /** Loads configuration (flags win) and opens the store, migrated. */
-export async function openContext(flags: GlobalFlags = {}): Promise<{ config: Readonly<Config>; store: Store }> {
+export async function openContext(
+  flags: GlobalFlags = {},
+): Promise<{ config: Readonly<Config>; store: Store }> {
   const config = loadConfig({ overrides: flags.database ? { databaseUrl: flags.database } : {} });
   const store = await openStore({ databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema });
   return { config, store };

@@ -10,7 +10,10 @@ import { registerServeCommand } from './serve-command.ts';
 export function createProgram(): Command {
   const program = new Command('vigil')
     .description('Vigil: identity protection for workload identities')
-    .option('--database <url>', 'store: a SQLite file path or a postgres:// URL (default: VIGIL_DATABASE_URL)')
+    .option(
+      '--database <url>',
+      'store: a SQLite file path or a postgres:// URL (default: VIGIL_DATABASE_URL)',
+    )
     .showHelpAfterError();
   registerServeCommand(program);
   registerImportCommand(program);

@@ -7,7 +7,8 @@ export function createProgressBar() {
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: '{bar} {percentage}% | {value}/{total} MB | files {files} | {records} records | {rate} records/s',
+      format:
+        '{bar} {percentage}% | {value}/{total} MB | files {files} | {records} records | {rate} records/s',
       hideCursor: true,
       clearOnComplete: false,
     },

@@ -29,7 +29,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   if (filePath) {
     try {
       const parsed: unknown = JSON.parse(readFileSync(filePath, 'utf8'));
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) file = parsed as Record<string, unknown>;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        file = parsed as Record<string, unknown>;
       else problems.push(`VIGIL_CONFIG (${filePath}): must contain a JSON object`);
     } catch (err) {
       problems.push(`VIGIL_CONFIG (${filePath}): ${(err as Error).message}`);

@@ -10,7 +10,8 @@ function text(raw: unknown): { value: string } | { error: string } {
 
 function integer(min: number, max: number) {
   return (raw: unknown): { value: number } | { error: string } => {
-    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+    const n =
+      typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
     if (Number.isInteger(n) && n >= min && n <= max) return { value: n };
     return { error: `must be a whole number from ${min} to ${max}` };
   };

@@ -45,7 +45,11 @@ export function createBatchWriter(
   let pending = 0;
   let failure: unknown = null;
 
-  const write = async (batch: IngestBatch, read: ReadCounts, formats: Partial<Record<InputFormat, number>>) => {
+  const write = async (
+    batch: IngestBatch,
+    read: ReadCounts,
+    formats: Partial<Record<InputFormat, number>>,
+  ) => {
     const r = await ingest.writeBatch(batch, now());
     const delta: IngestCounts = {
       read: read.read,
@@ -61,7 +65,11 @@ export function createBatchWriter(
   return {
     totals,
     /** Queues a batch; the returned promise settles when it is committed. */
-    enqueue(batch: IngestBatch, read: ReadCounts, formats: Partial<Record<InputFormat, number>>): Promise<void> {
+    enqueue(
+      batch: IngestBatch,
+      read: ReadCounts,
+      formats: Partial<Record<InputFormat, number>>,
+    ): Promise<void> {
       pending++;
       const p = chain.then(async () => {
         if (failure !== null) throw failure;

@@ -63,7 +63,10 @@ test('a Graph page and a plain array are unwrapped; one envelope per line works 
 
 test('an oversized line is quarantined without holding it, and the next line still reads', async () => {
   const huge = `{"id":"${'x'.repeat(50_000)}"}`;
-  const seen = await frame([`{"id":"a"}\n${huge.slice(0, 20_000)}`, huge.slice(20_000), '\n{"id":"b"}\n'], 1_000);
+  const seen = await frame(
+    [`{"id":"a"}\n${huge.slice(0, 20_000)}`, huge.slice(20_000), '\n{"id":"b"}\n'],
+    1_000,
+  );
   assert.deepEqual(
     seen.items.map((i) => (i.value as { id: string }).id),
     ['a', 'b'],
@@ -105,7 +108,10 @@ test('multi-byte characters split across chunks are decoded intact', async () =>
   }
   await frameRecords(
     gen(),
-    { item: (value, l, p) => seen.items.push({ value, line: l, path: p }), bad: () => assert.fail('no bad records') },
+    {
+      item: (value, l, p) => seen.items.push({ value, line: l, path: p }),
+      bad: () => assert.fail('no bad records'),
+    },
     { maxRecordBytes: 10_000, maxDocumentBytes: 1_000_000 },
   );
   assert.equal(

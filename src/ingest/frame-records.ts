@@ -129,7 +129,11 @@ export async function frameRecords(
     while (nl !== -1) {
       lineNo++;
       if (nl - start > options.maxRecordBytes && st.mode !== 'document') {
-        oversized({ line: lineNo, head: text.slice(start, start + 256), chars: nl - start }, sink, options.maxRecordBytes);
+        oversized(
+          { line: lineNo, head: text.slice(start, start + 256), chars: nl - start },
+          sink,
+          options.maxRecordBytes,
+        );
       } else {
         onLine(text.slice(start, nl), lineNo);
       }
@@ -152,7 +156,11 @@ export async function frameRecords(
   } else if (carry !== '') {
     lineNo++;
     if (carry.length > options.maxRecordBytes && st.mode !== 'document') {
-      oversized({ line: lineNo, head: carry.slice(0, 256), chars: carry.length }, sink, options.maxRecordBytes);
+      oversized(
+        { line: lineNo, head: carry.slice(0, 256), chars: carry.length },
+        sink,
+        options.maxRecordBytes,
+      );
     } else onLine(carry, lineNo);
   }
   if (st.mode === 'document') {

@@ -4,14 +4,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadIpIntel } from '../enrich/ip-intel.ts';
 import { openStore } from '../store/open-store.ts';
-import { createIngestQueries } from '../store/queries/ingest-queries.ts';
+import { createIngestQueries, type IngestWriteResult } from '../store/queries/ingest-queries.ts';
 import { createBatchWriter } from './batch-writer.ts';
 import { frameRecords } from './frame-records.ts';
 import type { WorkUnit } from './plan-work.ts';
 import { countLinesBefore, openSourceFile } from './read-source.ts';
 import { createRecordProcessor } from './record-processor.ts';
-import { withWriteLock } from './write-lock.ts';
 import type { WorkerCommand, WorkerMessage, WorkerSetup } from './worker-protocol.ts';
+import { withWriteLock } from './write-lock.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('import-worker must run as a worker thread');
@@ -23,13 +23,27 @@ const fail = (err: unknown) => post({ type: 'error', message: (err as Error).sta
 try {
   const [intel, store] = await Promise.all([
     setup.enrich ? loadIpIntel() : Promise.resolve(null),
-    openStore({ databaseUrl: setup.databaseUrl, databaseSchema: setup.databaseSchema, migrate: false }),
+    setup.handOff
+      ? Promise.resolve(null)
+      : openStore({ databaseUrl: setup.databaseUrl, databaseSchema: setup.databaseSchema, migrate: false }),
   ]);
-  const ingest = createIngestQueries(store);
   const lock = setup.writeLock ? new Int32Array(setup.writeLock) : null;
   let bytes = 0;
+  const pendingAcks: ((r: IngestWriteResult) => void)[] = [];
+  port.on('message', (m: WorkerCommand) => {
+    if (m.type === 'written') pendingAcks.shift()?.(m.result);
+  });
+  const local = store ? createIngestQueries(store) : null;
   const writer = createBatchWriter(
-    { writeBatch: (b, now) => withWriteLock(lock, () => ingest.writeBatch(b, now)) },
+    {
+      writeBatch: (b, now) => {
+        if (local) return withWriteLock(lock, () => local.writeBatch(b, now));
+        return new Promise<IngestWriteResult>((resolve) => {
+          pendingAcks.push(resolve);
+          post({ type: 'write', batch: b });
+        });
+      },
+    },
     () => new Date().toISOString(),
     (counts, formats) => {
       post({ type: 'committed', counts, formats, bytes });
@@ -73,8 +87,8 @@ try {
   port.on('message', (m: WorkerCommand) => {
     if (m.type === 'unit') {
       runUnit(m.unit).then(() => post({ type: 'idle' }), fail);
-    } else {
-      store.close().then(() => port.close(), fail);
+    } else if (m.type === 'stop') {
+      (store ? store.close() : Promise.resolve()).then(() => port.close(), fail);
     }
   });
   post({ type: 'ready' });

@@ -4,9 +4,15 @@ import type { Config } from '../config/schema.ts';
 import { type IpIntel, loadIpIntel } from '../enrich/ip-intel.ts';
 import type { Store } from '../store/open-store.ts';
 import { createIngestQueries } from '../store/queries/ingest-queries.ts';
-import { addCounts, type BatchObserver, createBatchWriter, emptyTotals, type IngestTotals } from './batch-writer.ts';
+import {
+  addCounts,
+  type BatchObserver,
+  createBatchWriter,
+  emptyTotals,
+  type IngestTotals,
+} from './batch-writer.ts';
 import { frameRecords } from './frame-records.ts';
-import { type WorkUnit, planWork } from './plan-work.ts';
+import { planWork, type WorkUnit } from './plan-work.ts';
 import { listSourceFiles, maybeGunzip, openSourceFile } from './read-source.ts';
 import { createRecordProcessor } from './record-processor.ts';
 import type { WorkerCommand, WorkerMessage, WorkerSetup } from './worker-protocol.ts';
@@ -14,7 +20,10 @@ import type { WorkerCommand, WorkerMessage, WorkerSetup } from './worker-protoco
 /** What the pipeline needs from the process around it. */
 export interface IngestDeps {
   store: Store;
-  config: Pick<Config, 'defaultTenantId' | 'ingestBatchSize' | 'maxRecordBytes' | 'bodyLimitBytes' | 'ingestWorkers'>;
+  config: Pick<
+    Config,
+    'defaultTenantId' | 'ingestBatchSize' | 'maxRecordBytes' | 'bodyLimitBytes' | 'ingestWorkers'
+  >;
   /** Look up ASN, country and hosting for sign-in addresses. */
   enrich: boolean;
   /** IP data for parsing on this thread, when already loaded; loaded once on demand otherwise. */
@@ -69,10 +78,21 @@ function intelFor(deps: IngestDeps): Promise<IpIntel | null> {
  * transaction: killing an import loses at most the batches in flight, and running it again
  * stores only what is missing.
  */
-export async function importFiles(paths: string[], deps: IngestDeps, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importFiles(
+  paths: string[],
+  deps: IngestDeps,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   const { files, missing } = await listSourceFiles(paths);
   const bytesTotal = files.reduce((n, f) => n + f.size, 0);
-  const progress: ImportProgress = { file: '', filesDone: 0, files: files.length, bytesRead: 0, bytesTotal, records: 0 };
+  const progress: ImportProgress = {
+    file: '',
+    filesDone: 0,
+    files: files.length,
+    bytesRead: 0,
+    bytesTotal,
+    records: 0,
+  };
   const tenantId = options.tenantId ?? deps.config.defaultTenantId;
   if (files.length === 0) return { ...emptyTotals(), files: 0, missing };
   if (!deps.config.ingestWorkers || deps.store.capabilities.databaseUrl === null) {
@@ -80,9 +100,15 @@ export async function importFiles(paths: string[], deps: IngestDeps, options: Im
     for (const f of files) {
       progress.file = f.path;
       options.onProgress?.(progress);
-      await ingestChunks(await openSourceFile(f.path, (n) => (progress.bytesRead += n)), f.path, deps, writer, {
-        tenantId,
-      });
+      await ingestChunks(
+        await openSourceFile(f.path, (n) => (progress.bytesRead += n)),
+        f.path,
+        deps,
+        writer,
+        {
+          tenantId,
+        },
+      );
       progress.filesDone++;
     }
     await writer.drain();
@@ -90,7 +116,14 @@ export async function importFiles(paths: string[], deps: IngestDeps, options: Im
   }
   const workers = Math.max(1, options.workers ?? Math.min(4, availableParallelism()));
   const units = await planWork(files, workers, deps.config.maxRecordBytes);
-  const totals = await runWorkers(units, Math.min(workers, units.length), deps, tenantId, progress, options.onProgress);
+  const totals = await runWorkers(
+    units,
+    Math.min(workers, units.length),
+    deps,
+    tenantId,
+    progress,
+    options.onProgress,
+  );
   progress.filesDone = files.length;
   options.onProgress?.(progress);
   return { ...totals, files: files.length, missing };
@@ -113,12 +146,15 @@ async function runWorkers(
     maxRecordBytes: deps.config.maxRecordBytes,
     maxDocumentBytes: MAX_DOCUMENT_BYTES,
     enrich: deps.enrich,
+    handOff: process.env.VIGIL_HANDOFF === '1',
     writeLock: deps.store.capabilities.multiProcess ? null : new SharedArrayBuffer(4),
   };
   const queue = [...units];
   const fileUnits = new Map<string, number>();
   for (const u of units) fileUnits.set(u.path, (fileUnits.get(u.path) ?? 0) + 1);
   const pool: Worker[] = [];
+  const mainWriter = setup.handOff ? createIngestQueries(deps.store) : null;
+  let writeChain: Promise<unknown> = Promise.resolve();
   try {
     await new Promise<void>((resolve, reject) => {
       let running = count;
@@ -126,6 +162,9 @@ async function runWorkers(
       for (let i = 0; i < count; i++) {
         const worker = new Worker(new URL('./worker-boot.js', import.meta.url), {
           workerData: { entry: new URL('./import-worker.ts', import.meta.url).href, setup },
+          // A larger young generation: parsing allocates short-lived objects by the million, and
+          // fewer, larger scavenges cost less than many small ones.
+          resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.VIGIL_YG ?? 48) },
         });
         pool.push(worker);
         let current: string | null = null;
@@ -155,6 +194,14 @@ async function runWorkers(
             progress.bytesRead += m.bytes;
             progress.records += m.counts.read;
             onProgress?.(progress);
+          } else if (m.type === 'write') {
+            // One writer for all workers: batches are written in arrival order.
+            writeChain = writeChain
+              .then(async () => {
+                const result = await mainWriter!.writeBatch(m.batch, (deps.now ?? nowIso)());
+                worker.postMessage({ type: 'written', result } satisfies WorkerCommand);
+              })
+              .catch(fail);
           } else fail(new Error(`import worker failed: ${m.message}`));
         });
         worker.on('error', fail);

@@ -20,10 +20,15 @@ const SPLIT_MIN_BYTES = 16 * 1024 * 1024;
  * uncompressed NDJSON file is cut into ranges at line boundaries (gzip streams and single JSON
  * documents cannot be cut, so they stay whole).
  */
-export async function planWork(files: SourceFile[], workers: number, maxRecordBytes: number): Promise<WorkUnit[]> {
+export async function planWork(
+  files: SourceFile[],
+  workers: number,
+  maxRecordBytes: number,
+): Promise<WorkUnit[]> {
   const units: WorkUnit[] = [];
   for (const f of files) {
-    const parts = workers > 1 && f.size >= SPLIT_MIN_BYTES ? await splitPoints(f, workers, maxRecordBytes) : null;
+    const parts =
+      workers > 1 && f.size >= SPLIT_MIN_BYTES ? await splitPoints(f, workers, maxRecordBytes) : null;
     if (parts === null) {
       units.push({ path: f.path, start: 0, end: null, size: f.size });
       continue;

@@ -1,4 +1,5 @@
 import type { IngestCounts, InputFormat } from '../domain/index.ts';
+import type { IngestBatch, IngestWriteResult } from '../store/queries/ingest-queries.ts';
 import type { WorkUnit } from './plan-work.ts';
 
 /** What every import worker is started with. */
@@ -10,6 +11,8 @@ export interface WorkerSetup {
   maxRecordBytes: number;
   maxDocumentBytes: number;
   enrich: boolean;
+  /** Hand batches to the main thread to write instead of writing them here. */
+  handOff: boolean;
   /** One Int32 shared by the workers of an import: whoever holds it writes (SQLite has one writer). */
   writeLock: SharedArrayBuffer | null;
 }
@@ -26,7 +29,11 @@ export type WorkerMessage =
       bytes: number;
     }
   | { type: 'idle' }
+  | { type: 'write'; batch: IngestBatch }
   | { type: 'error'; message: string };
 
 /** Messages from the main thread to an import worker. */
-export type WorkerCommand = { type: 'unit'; unit: WorkUnit } | { type: 'stop' };
+export type WorkerCommand =
+  | { type: 'unit'; unit: WorkUnit }
+  | { type: 'stop' }
+  | { type: 'written'; result: IngestWriteResult };

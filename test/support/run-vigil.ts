@@ -13,7 +13,11 @@ export interface VigilRun {
 }
 
 /** Starts `vigil <args>` with extra environment; the caller decides when it ends. */
-export function startVigil(args: string[], env: Record<string, string>, input?: Buffer | string): ChildProcess {
+export function startVigil(
+  args: string[],
+  env: Record<string, string>,
+  input?: Buffer | string,
+): ChildProcess {
   const child = spawn(process.execPath, [VIGIL_BIN, ...args], {
     env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -24,7 +28,11 @@ export function startVigil(args: string[], env: Record<string, string>, input?: 
 }
 
 /** Runs `vigil <args>` to the end and collects its output. */
-export function runVigil(args: string[], env: Record<string, string>, input?: Buffer | string): Promise<VigilRun> {
+export function runVigil(
+  args: string[],
+  env: Record<string, string>,
+  input?: Buffer | string,
+): Promise<VigilRun> {
   const child = startVigil(args, env, input);
   return collect(child);
 }

@@ -35,7 +35,11 @@ export function createApiKeys(store: Store, now: () => string = () => new Date()
   const queries = createApiKeyQueries(store);
   return {
     /** Creates a key and returns it with its secret: the only time the secret is shown. */
-    async create(input: { tenantId: string; role: Role; name: string }): Promise<{ key: string; info: ApiKeyInfo }> {
+    async create(input: {
+      tenantId: string;
+      role: Role;
+      name: string;
+    }): Promise<{ key: string; info: ApiKeyInfo }> {
       const id = randomBytes(8).toString('hex');
       const secret = randomBytes(32).toString('base64url');
       const createdAt = now();
@@ -51,7 +55,15 @@ export function createApiKeys(store: Store, now: () => string = () => new Date()
       });
       return {
         key: `vigil_${id}_${secret}`,
-        info: { id, tenantId: input.tenantId, name: input.name, role: input.role, createdAt, lastUsedAt: null, revokedAt: null },
+        info: {
+          id,
+          tenantId: input.tenantId,
+          name: input.name,
+          role: input.role,
+          createdAt,
+          lastUsedAt: null,
+          revokedAt: null,
+        },
       };
     },
     /** Returns who a presented key speaks for, or null for anything unknown, malformed or revoked. */

@@ -18,9 +18,16 @@ export function createRequirePermission(keys: ReturnType<typeof createApiKeys>) 
       const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
       if (!m) throw new ApiError('InvalidAuthenticationToken', 'Access token is empty.');
       const principal = await keys.verify(m[1]!);
-      if (!principal) throw new ApiError('InvalidAuthenticationToken', 'Access token validation failure. Invalid or revoked key.');
+      if (!principal)
+        throw new ApiError(
+          'InvalidAuthenticationToken',
+          'Access token validation failure. Invalid or revoked key.',
+        );
       if (!roleGrants(principal.role, permission)) {
-        throw new ApiError('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+        throw new ApiError(
+          'Authorization_RequestDenied',
+          'Insufficient privileges to complete the operation.',
+        );
       }
       request.principal = principal;
     };

@@ -21,24 +21,33 @@ export interface IngestRouteOptions {
 export async function ingestRoutes(app: FastifyInstance, options: IngestRouteOptions): Promise<void> {
   // Bodies are framed and parsed by the ingest pipeline, not by fastify: take them raw.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimitBytes }, (_req, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: options.bodyLimitBytes },
+    (_req, body, done) => done(null, body),
   );
   app.post('/ingest/entra', { preHandler: options.requireIngest }, async (request, reply) => {
     let body = request.body as Buffer | undefined;
-    if (!body || body.length === 0) throw new ApiError('BadRequest', 'The request body is empty: send log records.');
+    if (!body || body.length === 0)
+      throw new ApiError('BadRequest', 'The request body is empty: send log records.');
     const encoding = String(request.headers['content-encoding'] ?? '').toLowerCase();
     if (encoding === 'gzip' || (encoding === '' && isGzipBuffer(body))) {
       try {
         body = await gunzipAsync(body, { maxOutputLength: options.bodyLimitBytes });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-          throw new ApiError('RequestBodyTooLarge', `The decompressed body is larger than ${options.bodyLimitBytes} bytes.`);
+          throw new ApiError(
+            'RequestBodyTooLarge',
+            `The decompressed body is larger than ${options.bodyLimitBytes} bytes.`,
+          );
         }
         throw new ApiError('BadRequest', `The body is not valid gzip: ${(err as Error).message}`);
       }
     } else if (encoding !== '' && encoding !== 'identity') {
-      throw new ApiError('UnsupportedMediaType', `Content-Encoding '${encoding}' is not supported; use gzip.`);
+      throw new ApiError(
+        'UnsupportedMediaType',
+        `Content-Encoding '${encoding}' is not supported; use gzip.`,
+      );
     }
     const principal = request.principal!;
     const totals = await ingestBody(body, `request:${request.id}`, options.deps, {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ParseOutcome, SignIn } from '../../domain/index.ts';
 import { loadFormatFixture } from '../../../test/fixtures/formats/load-format-fixture.ts';
+import type { ParseOutcome, SignIn } from '../../domain/index.ts';
 import { isJsonObject, type JsonObject } from '../normalise/is-json-object.ts';
 import { parseEntraDiagnosticRecord } from './entra-diagnostic.ts';
 
@@ -126,7 +126,10 @@ test('Event Hub audit records yield the audit and its credential changes', () =>
 
   const s = parseEntraDiagnosticRecord(secret!, DEFAULT_TENANT);
   assert.ok(s.kind === 'record' && s.record.type === 'audit');
-  assert.equal(s.record.value.activityDisplayName, 'Update application – Certificates and secrets management ');
+  assert.equal(
+    s.record.value.activityDisplayName,
+    'Update application – Certificates and secrets management ',
+  );
   assert.equal(s.record.value.activity, 'Update application - Certificates and secrets management');
   assert.deepEqual(s.record.value.initiatedBy, {
     kind: 'user',
@@ -157,7 +160,11 @@ test('the tenant comes from the record, then its resourceId, then the default', 
 
 test('envelope time and resultType stand in for missing createdDateTime and status', () => {
   const [, , expired] = records('storage-pt1h-service-principal-sign-ins.json');
-  const properties = { ...(expired!.properties as JsonObject), createdDateTime: undefined, status: undefined };
+  const properties = {
+    ...(expired!.properties as JsonObject),
+    createdDateTime: undefined,
+    status: undefined,
+  };
   const s = signIn(parseEntraDiagnosticRecord({ ...expired!, properties }, DEFAULT_TENANT));
   assert.equal(s.createdAt, '2025-03-11T14:09:03.771Z');
   assert.equal(s.statusCode, 7000222);
@@ -189,9 +196,13 @@ test('bad records are quarantined with a reason naming the field', () => {
       { ...first!, properties: { ...p, ipAddress: '20.42.65.900' } },
       "invalid ipAddress: expected an IP address, got string '20.42.65.900'",
     ],
-    [{ ...first!, properties: { ...p, location: 'NL' } }, "invalid location: expected an object, got string 'NL'"],
+    [
+      { ...first!, properties: { ...p, location: 'NL' } },
+      "invalid location: expected an object, got string 'NL'",
+    ],
   ];
-  for (const [record, expected] of cases) assert.equal(reason(parseEntraDiagnosticRecord(record, DEFAULT_TENANT)), expected);
+  for (const [record, expected] of cases)
+    assert.equal(reason(parseEntraDiagnosticRecord(record, DEFAULT_TENANT)), expected);
 });
 
 test('other categories are skipped by name without looking at their payload', () => {

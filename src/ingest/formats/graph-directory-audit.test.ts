@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { DirectoryAudit, IngestRecord, ParseOutcome } from '../../domain/index.ts';
 import { loadFormatFixture } from '../../../test/fixtures/formats/load-format-fixture.ts';
+import type { DirectoryAudit, IngestRecord, ParseOutcome } from '../../domain/index.ts';
 import { isJsonObject, type JsonObject } from '../normalise/is-json-object.ts';
 import { parseGraphDirectoryAudit } from './graph-directory-audit.ts';
 
@@ -28,12 +28,15 @@ test('an audit without credential changes is normalised in full', () => {
     loggedByService: 'Core Directory',
     correlationId: '0a7c3e9f-5d2b-4f81-b6e4-2c8d1a9f7e35',
   };
-  assert.deepEqual({ ...value, initiatedBy: undefined, targets: undefined, additionalDetails: undefined }, {
-    ...expected,
-    initiatedBy: undefined,
-    targets: undefined,
-    additionalDetails: undefined,
-  });
+  assert.deepEqual(
+    { ...value, initiatedBy: undefined, targets: undefined, additionalDetails: undefined },
+    {
+      ...expected,
+      initiatedBy: undefined,
+      targets: undefined,
+      additionalDetails: undefined,
+    },
+  );
   assert.equal(value.targets[0]?.modifiedProperties.length, 5);
   assert.deepEqual(value.targets[0]?.modifiedProperties[3], {
     displayName: 'ServicePrincipalType',
@@ -49,7 +52,13 @@ test('a certificate replacing a secret yields one addition and one removal', () 
   assert.deepEqual(
     credentialChanges.map((c) => [c.change, c.type, c.keyType, c.keyId, c.displayName]),
     [
-      ['added', 'certificate', 'AsymmetricX509Cert', '6a1e9d4c-3f7b-4c82-9b05-e2d8a6f3c197', 'CN=contoso-billing-sync 2025'],
+      [
+        'added',
+        'certificate',
+        'AsymmetricX509Cert',
+        '6a1e9d4c-3f7b-4c82-9b05-e2d8a6f3c197',
+        'CN=contoso-billing-sync 2025',
+      ],
       ['removed', 'password', 'Password', 'c41e9b72-8d3a-4f15-a6e0-2b7d9c5f1e48', 'billing-sync-2024'],
     ],
   );
@@ -75,16 +84,28 @@ test('bad audits are quarantined with the field named', () => {
   const a = audits[1]!;
   const cases: [JsonObject, string][] = [
     [{ ...a, id: null }, 'missing id'],
-    [{ ...a, activityDateTime: '2025-03-12' }, "invalid activityDateTime: expected a timestamp, got string '2025-03-12'"],
+    [
+      { ...a, activityDateTime: '2025-03-12' },
+      "invalid activityDateTime: expected a timestamp, got string '2025-03-12'",
+    ],
     [{ ...a, activityDisplayName: 7 }, 'invalid activityDisplayName: expected a string, got number 7'],
-    [{ ...a, activityDisplayName: '   ' }, "invalid activityDisplayName: expected a string, got string '   '"],
+    [
+      { ...a, activityDisplayName: '   ' },
+      "invalid activityDisplayName: expected a string, got string '   '",
+    ],
     [{ ...a, targetResources: [null] }, 'missing targetResources[0]'],
     [
       { ...a, targetResources: [{ id: 'x', modifiedProperties: {} }] },
       'invalid targetResources[0].modifiedProperties: expected an array, got an object',
     ],
-    [{ ...a, initiatedBy: { user: 'alice' } }, "invalid initiatedBy.user: expected an object, got string 'alice'"],
-    [{ ...a, additionalDetails: 'User-Agent' }, "invalid additionalDetails: expected an array, got string 'User-Agent'"],
+    [
+      { ...a, initiatedBy: { user: 'alice' } },
+      "invalid initiatedBy.user: expected an object, got string 'alice'",
+    ],
+    [
+      { ...a, additionalDetails: 'User-Agent' },
+      "invalid additionalDetails: expected an array, got string 'User-Agent'",
+    ],
   ];
   for (const [record, expected] of cases) {
     const outcome = parseGraphDirectoryAudit(record, DEFAULT_TENANT);
@@ -94,8 +115,13 @@ test('bad audits are quarantined with the field named', () => {
 
 test('an actor IP that is not an address is dropped without losing the audit', () => {
   const a = audits[1]!;
-  const initiatedBy = { user: { id: 'c9e2a7f4-5b1d-4e83-9a6c-0d3f8b2e7a15', ipAddress: 'unknown' }, app: null };
-  const { value, credentialChanges } = auditRecord(parseGraphDirectoryAudit({ ...a, initiatedBy }, DEFAULT_TENANT));
+  const initiatedBy = {
+    user: { id: 'c9e2a7f4-5b1d-4e83-9a6c-0d3f8b2e7a15', ipAddress: 'unknown' },
+    app: null,
+  };
+  const { value, credentialChanges } = auditRecord(
+    parseGraphDirectoryAudit({ ...a, initiatedBy }, DEFAULT_TENANT),
+  );
   assert.equal(value.initiatedBy.ipAddress, null);
   assert.equal(credentialChanges.length, 2);
   assert.equal(credentialChanges[0]?.by, 'c9e2a7f4-5b1d-4e83-9a6c-0d3f8b2e7a15');

@@ -32,9 +32,9 @@ function unknownActor(): AuditActor {
  * Reads Graph `initiatedBy` (`{ user: userIdentity, app: appIdentity }`). A user with any identifying
  * field wins over an app. An actor IP that is not an address is dropped rather than quarantining the
  * event: the IP is incidental here, and credential changes must not be lost over it.
- * Returns a reason string when the value has the wrong type.
+ * Returns a quarantine reason (naming `field`, the source's name for the value) on wrong types.
  */
-export function readAuditActor(value: unknown, field: string): AuditActor | string {
+function readAuditActor(value: unknown, field: string): AuditActor | string {
   if (value === undefined || value === null) return unknownActor();
   if (!isJsonObject(value)) return fieldReason(field, value, 'an object');
   const user = value.user;
@@ -42,8 +42,9 @@ export function readAuditActor(value: unknown, field: string): AuditActor | stri
   if (user !== undefined && user !== null && !isJsonObject(user)) {
     return fieldReason(`${field}.user`, user, 'an object');
   }
-  if (app !== undefined && app !== null && !isJsonObject(app))
+  if (app !== undefined && app !== null && !isJsonObject(app)) {
     return fieldReason(`${field}.app`, app, 'an object');
+  }
   if (isJsonObject(user)) {
     const id = normaliseIdentifier(user.id);
     const userPrincipalName = optionalString(user.userPrincipalName);
@@ -86,8 +87,8 @@ function propertyValue(value: unknown): string | null {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** Reads Graph `targetResources`. Returns a reason string when the value or an element has the wrong type. */
-export function readAuditTargets(value: unknown, field: string): AuditTarget[] | string {
+/** Reads Graph `targetResources`. Returns a quarantine reason naming `field` when a value has the wrong type. */
+function readAuditTargets(value: unknown, field: string): AuditTarget[] | string {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) return fieldReason(field, value, 'an array');
   const targets: AuditTarget[] = [];
@@ -121,11 +122,8 @@ export function readAuditTargets(value: unknown, field: string): AuditTarget[] |
   return targets;
 }
 
-/** Reads Graph `additionalDetails` (`[{ key, value }]`). Returns a reason string on wrong types. */
-export function readAdditionalDetails(
-  value: unknown,
-  field: string,
-): DirectoryAudit['additionalDetails'] | string {
+/** Reads Graph `additionalDetails` (`[{ key, value }]`). Returns a quarantine reason naming `field` on wrong types. */
+function readAdditionalDetails(value: unknown, field: string): DirectoryAudit['additionalDetails'] | string {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) return fieldReason(field, value, 'an array');
   const details: DirectoryAudit['additionalDetails'] = [];
@@ -177,8 +175,9 @@ export function buildDirectoryAudit(
   format: InputFormat,
 ): ParseOutcome {
   const id = normaliseIdentifier(f.id);
-  if (id === null)
+  if (id === null) {
     return { kind: 'quarantined', format, reason: fieldReason(names.id, f.id, 'a non-empty string') };
+  }
   const activityDateTime = normaliseTimestamp(f.time);
   if (activityDateTime === null) {
     return { kind: 'quarantined', format, reason: fieldReason(names.time, f.time, 'a timestamp') };
@@ -193,8 +192,9 @@ export function buildDirectoryAudit(
   const targets = readAuditTargets(f.targetResources, names.targetResources);
   if (typeof targets === 'string') return { kind: 'quarantined', format, reason: targets };
   const additionalDetails = readAdditionalDetails(f.additionalDetails, names.additionalDetails);
-  if (typeof additionalDetails === 'string')
+  if (typeof additionalDetails === 'string') {
     return { kind: 'quarantined', format, reason: additionalDetails };
+  }
 
   const audit: DirectoryAudit = {
     tenantId,

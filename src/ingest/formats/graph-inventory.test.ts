@@ -1,20 +1,26 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { IngestRecord, ParseOutcome } from '../../domain/index.ts';
 import { loadFormatFixture } from '../../../test/fixtures/formats/load-format-fixture.ts';
+import type { IngestRecord, ParseOutcome } from '../../domain/index.ts';
 import { isJsonObject } from '../normalise/is-json-object.ts';
-import { parseGraphApplication, parseGraphServicePrincipal, thumbprintFromCustomKeyIdentifier } from './graph-inventory.ts';
+import {
+  parseGraphApplication,
+  parseGraphServicePrincipal,
+  thumbprintFromCustomKeyIdentifier,
+} from './graph-inventory.ts';
 
 const TENANT = '6c1f4e2a-9b3d-4f7e-8a21-5d0c3b7e9f14';
 const sps = loadFormatFixture('graph-service-principals-page.json').items.filter(isJsonObject);
 const apps = loadFormatFixture('graph-applications-page.json').items.filter(isJsonObject);
 
 function sp(outcome: ParseOutcome): Extract<IngestRecord, { type: 'servicePrincipal' }> {
-  if (outcome.kind !== 'record' || outcome.record.type !== 'servicePrincipal') assert.fail(JSON.stringify(outcome));
+  if (outcome.kind !== 'record' || outcome.record.type !== 'servicePrincipal')
+    assert.fail(JSON.stringify(outcome));
   return outcome.record;
 }
 function app(outcome: ParseOutcome): Extract<IngestRecord, { type: 'application' }> {
-  if (outcome.kind !== 'record' || outcome.record.type !== 'application') assert.fail(JSON.stringify(outcome));
+  if (outcome.kind !== 'record' || outcome.record.type !== 'application')
+    assert.fail(JSON.stringify(outcome));
   return outcome.record;
 }
 
@@ -97,7 +103,15 @@ test('managed identity, multi-tenant and legacy service principals', () => {
 
 test('without servicePrincipalType, an Azure resource id among the names marks a managed identity', () => {
   const { servicePrincipalType: _t, ...mi } = sps[1]!;
-  assert.equal(sp(parseGraphServicePrincipal({ ...mi, servicePrincipalNames: [mi.appId, '/subscriptions/0b7e/x'] }, TENANT)).value.kind, 'managedIdentity');
+  assert.equal(
+    sp(
+      parseGraphServicePrincipal(
+        { ...mi, servicePrincipalNames: [mi.appId, '/subscriptions/0b7e/x'] },
+        TENANT,
+      ),
+    ).value.kind,
+    'managedIdentity',
+  );
   const { servicePrincipalType: _u, ...plain } = sps[0]!;
   assert.equal(sp(parseGraphServicePrincipal(plain, TENANT)).value.kind, 'application');
 });
@@ -134,11 +148,14 @@ test('inventory objects without usable ids are quarantined with the field named'
     format: 'graphApplication',
     reason: 'missing appId',
   });
-  assert.deepEqual(parseGraphServicePrincipal({ ...sps[0]!, passwordCredentials: [{ hint: 'Qx7' }] }, TENANT), {
-    kind: 'quarantined',
-    format: 'graphServicePrincipal',
-    reason: 'missing passwordCredentials[0].keyId',
-  });
+  assert.deepEqual(
+    parseGraphServicePrincipal({ ...sps[0]!, passwordCredentials: [{ hint: 'Qx7' }] }, TENANT),
+    {
+      kind: 'quarantined',
+      format: 'graphServicePrincipal',
+      reason: 'missing passwordCredentials[0].keyId',
+    },
+  );
   assert.deepEqual(parseGraphServicePrincipal({ ...sps[0]!, keyCredentials: {} }, TENANT), {
     kind: 'quarantined',
     format: 'graphServicePrincipal',

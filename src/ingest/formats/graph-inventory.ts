@@ -173,8 +173,9 @@ function principalKind(type: string | null, names: unknown): PrincipalKind {
   if (type !== null) return 'other';
   if (Array.isArray(names)) {
     for (const name of names) {
-      if (typeof name === 'string' && name.toLowerCase().startsWith(ARM_RESOURCE_PREFIX))
+      if (typeof name === 'string' && name.toLowerCase().startsWith(ARM_RESOURCE_PREFIX)) {
         return 'managedIdentity';
+      }
     }
   }
   return 'application';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ParseOutcome, SignIn } from '../../domain/index.ts';
 import { loadFormatFixture } from '../../../test/fixtures/formats/load-format-fixture.ts';
+import type { ParseOutcome, SignIn } from '../../domain/index.ts';
 import { isJsonObject, type JsonObject } from '../normalise/is-json-object.ts';
 import { parseGraphSignIn } from './graph-sign-in.ts';
 
@@ -57,11 +57,22 @@ test('user sign-ins are skipped with their event type', () => {
 test('the kind is inferred from managedServiceIdentity, clientCredentialType or servicePrincipalId', () => {
   const base = { ...page[0]! };
   delete base.signInEventTypes;
-  const msi = { ...base, managedServiceIdentity: { msiType: 'userAssigned', associatedResourceId: '/subscriptions/x' } };
+  const msi = {
+    ...base,
+    managedServiceIdentity: { msiType: 'userAssigned', associatedResourceId: '/subscriptions/x' },
+  };
   assert.equal(signIn(parseGraphSignIn(msi, DEFAULT_TENANT)).kind, 'managedIdentity');
-  assert.equal(signIn(parseGraphSignIn({ ...base, clientCredentialType: 'managedIdentity' }, DEFAULT_TENANT)).kind, 'managedIdentity');
+  assert.equal(
+    signIn(parseGraphSignIn({ ...base, clientCredentialType: 'managedIdentity' }, DEFAULT_TENANT)).kind,
+    'managedIdentity',
+  );
   assert.equal(signIn(parseGraphSignIn(base, DEFAULT_TENANT)).kind, 'servicePrincipal');
-  const v1User: JsonObject = { ...base, servicePrincipalId: '', userPrincipalName: 'bob.okafor@contoso.com', isInteractive: false };
+  const v1User: JsonObject = {
+    ...base,
+    servicePrincipalId: '',
+    userPrincipalName: 'bob.okafor@contoso.com',
+    isInteractive: false,
+  };
   assert.deepEqual(parseGraphSignIn(v1User, DEFAULT_TENANT), {
     kind: 'skipped',
     format: 'graphSignIn',

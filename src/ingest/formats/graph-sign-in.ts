@@ -61,14 +61,16 @@ export function signInFromGraph(
   let statusCode: number | null;
   if (isJsonObject(status) && status.errorCode !== undefined && status.errorCode !== null) {
     statusCode = normaliseStatusCode(status.errorCode);
-    if (statusCode === null)
+    if (statusCode === null) {
       return quarantine(format, fieldReason('status.errorCode', status.errorCode, 'an integer'));
+    }
   } else if (status !== undefined && status !== null && !isJsonObject(status)) {
     return quarantine(format, fieldReason('status', status, 'an object'));
   } else if (fallbackResultType !== undefined && fallbackResultType !== null && fallbackResultType !== '') {
     statusCode = normaliseStatusCode(fallbackResultType);
-    if (statusCode === null)
+    if (statusCode === null) {
       return quarantine(format, fieldReason('resultType', fallbackResultType, 'an integer'));
+    }
   } else {
     return quarantine(format, 'missing status.errorCode');
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { DirectoryAudit, IngestRecord, ParseOutcome, SignIn } from '../../domain/index.ts';
 import { loadFormatFixture } from '../../../test/fixtures/formats/load-format-fixture.ts';
+import type { DirectoryAudit, IngestRecord, ParseOutcome, SignIn } from '../../domain/index.ts';
 import { isJsonObject, type JsonObject } from '../normalise/is-json-object.ts';
 import { parseLogAnalyticsRow } from './log-analytics.ts';
 
@@ -101,7 +101,10 @@ test('a JSON array export with dynamic columns already as objects reads the same
   const f = signIn(parseLogAnalyticsRow(federated!, DEFAULT_TENANT));
   assert.equal(f.federatedCredentialId, 'f3a8c6e2-1b7d-4e95-a4c0-6d2f8b1e9a37');
   assert.equal(f.city, 'San Antonio');
-  assert.equal(JSON.parse(f.appliedPolicies ?? 'null')[0].displayName, 'WI: require trusted locations for deployment identities');
+  assert.equal(
+    JSON.parse(f.appliedPolicies ?? 'null')[0].displayName,
+    'WI: require trusted locations for deployment identities',
+  );
 
   const b = signIn(parseLogAnalyticsRow(blocked!, DEFAULT_TENANT));
   assert.equal(b.statusCode, 53003);
@@ -138,19 +141,38 @@ test('bad rows are quarantined with the column named', () => {
     [{ ...ok!, ResultType: 'OK' }, "invalid ResultType: expected an integer, got string 'OK'"],
     [{ ...ok!, ResultType: undefined }, 'missing ResultType'],
     [{ ...ok!, ServicePrincipalId: '' }, 'missing ServicePrincipalId'],
-    [{ ...ok!, TimeGenerated: '13/11/2025 3:14:52 PM' }, "invalid TimeGenerated: expected a timestamp, got string '13/11/2025 3:14:52 PM'"],
-    [{ ...ok!, IPAddress: '075.050.255.67x' }, "invalid IPAddress: expected an IP address, got string '075.050.255.67x'"],
+    [
+      { ...ok!, TimeGenerated: '13/11/2025 3:14:52 PM' },
+      "invalid TimeGenerated: expected a timestamp, got string '13/11/2025 3:14:52 PM'",
+    ],
+    [
+      { ...ok!, IPAddress: '075.050.255.67x' },
+      "invalid IPAddress: expected an IP address, got string '075.050.255.67x'",
+    ],
     [{ ...ok!, Id: undefined }, 'missing Id'],
-    [{ ...ok!, ConditionalAccessPolicies: '[{' }, 'invalid ConditionalAccessPolicies: text is not valid JSON'],
+    [
+      { ...ok!, ConditionalAccessPolicies: '[{' },
+      'invalid ConditionalAccessPolicies: text is not valid JSON',
+    ],
     [{ ...added!, TargetResources: '[{"id":' }, 'invalid TargetResources: text is not valid JSON'],
-    [{ ...added!, TargetResources: '{"id":"x"}' }, 'invalid TargetResources: expected an array, got an object'],
+    [
+      { ...added!, TargetResources: '{"id":"x"}' },
+      'invalid TargetResources: expected an array, got an object',
+    ],
     [{ ...added!, InitiatedBy: '[]' }, 'invalid InitiatedBy: expected an object, got an array'],
-    [{ ...added!, ActivityDateTime: 'never' }, "invalid ActivityDateTime: expected a timestamp, got string 'never'"],
+    [
+      { ...added!, ActivityDateTime: 'never' },
+      "invalid ActivityDateTime: expected a timestamp, got string 'never'",
+    ],
   ];
-  for (const [row, expected] of cases) assert.equal(reason(parseLogAnalyticsRow(row, DEFAULT_TENANT)), expected);
+  for (const [row, expected] of cases)
+    assert.equal(reason(parseLogAnalyticsRow(row, DEFAULT_TENANT)), expected);
 });
 
 test('anonymised IPv4 with leading zeros is normalised, not quarantined', () => {
   const [ok] = rows('log-analytics-rows.ndjson');
-  assert.equal(signIn(parseLogAnalyticsRow({ ...ok!, IPAddress: '075.050.255.67' }, DEFAULT_TENANT)).ipAddress, '75.50.255.67');
+  assert.equal(
+    signIn(parseLogAnalyticsRow({ ...ok!, IPAddress: '075.050.255.67' }, DEFAULT_TENANT)).ipAddress,
+    '75.50.255.67',
+  );
 });

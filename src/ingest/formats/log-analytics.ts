@@ -13,8 +13,7 @@ import { normaliseThumbprint } from '../normalise/normalise-thumbprint.ts';
 import { normaliseTimestamp } from '../normalise/normalise-timestamp.ts';
 import { optionalString } from '../normalise/optional-string.ts';
 import { INVALID_JSON, readJsonColumn } from '../normalise/read-json-column.ts';
-import type { AuditFieldNames } from './graph-directory-audit.ts';
-import { buildDirectoryAudit } from './graph-directory-audit.ts';
+import { type AuditFieldNames, buildDirectoryAudit } from './graph-directory-audit.ts';
 
 const FORMAT: InputFormat = 'logAnalytics';
 
@@ -88,8 +87,9 @@ function signInFromRow(row: JsonObject, kind: WorkloadKind, defaultTenantId: str
     if (status === INVALID_JSON) return quarantine(notJson('Status'));
     if (!isJsonObject(status)) return quarantine('missing ResultType');
     statusCode = normaliseStatusCode(status.errorCode);
-    if (statusCode === null)
+    if (statusCode === null) {
       return quarantine(fieldReason('Status.errorCode', status.errorCode, 'an integer'));
+    }
     failureReason ??= optionalString(status.failureReason);
   }
 
@@ -220,8 +220,9 @@ export function parseLogAnalyticsRow(row: JsonObject, defaultTenantId: string): 
   }
   if (type !== undefined && type !== null) return quarantine(fieldReason('Type', type, 'a table name'));
   const category = row.Category;
-  if (category === 'ServicePrincipalSignInLogs')
+  if (category === 'ServicePrincipalSignInLogs') {
     return signInFromRow(row, 'servicePrincipal', defaultTenantId);
+  }
   if (category === 'ManagedIdentitySignInLogs') return signInFromRow(row, 'managedIdentity', defaultTenantId);
   if (row.ActivityDisplayName !== undefined) return auditFromRow(row, defaultTenantId);
   if (typeof category === 'string' && category.length > 0) {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { ParseOutcome } from '../../domain/index.ts';
 import { loadFormatFixture } from '../../../test/fixtures/formats/load-format-fixture.ts';
+import type { ParseOutcome } from '../../domain/index.ts';
 import { envelopeItems, parseRecord } from './parse-record.ts';
 
 const ctx = { tenantId: '6c1f4e2a-9b3d-4f7e-8a21-5d0c3b7e9f14' };
@@ -109,13 +109,19 @@ test('values that are not records are quarantined with what they were', () => {
     [{ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7 }, 'unrecognised record shape: keys a, b, c, d, e, f, …'],
     [{ records: [] }, 'unrecognised record shape: an envelope nested inside a record'],
   ];
-  for (const [value, reason] of cases) assert.deepEqual(parseRecord(value, ctx), { kind: 'quarantined', format: null, reason });
+  for (const [value, reason] of cases)
+    assert.deepEqual(parseRecord(value, ctx), { kind: 'quarantined', format: null, reason });
 });
 
 test('envelopeItems recognises Event Hub envelopes and Graph pages, not records', () => {
   assert.deepEqual(envelopeItems({ records: [1, 2] }), { key: 'records', items: [1, 2] });
   assert.deepEqual(
-    envelopeItems({ '@odata.context': 'x', value: [1], '@odata.nextLink': 'y', '@microsoft.graph.tips': 'z' }),
+    envelopeItems({
+      '@odata.context': 'x',
+      value: [1],
+      '@odata.nextLink': 'y',
+      '@microsoft.graph.tips': 'z',
+    }),
     { key: 'value', items: [1] },
   );
   assert.deepEqual(envelopeItems({ value: [] }), { key: 'value', items: [] });
@@ -139,20 +145,86 @@ function random(seed: number): () => number {
 
 const HUGE = 'A'.repeat(2_000_000);
 const FIELDS = [
-  'id', 'time', 'category', 'properties', 'tenantId', 'resultType', 'createdDateTime', 'servicePrincipalId',
-  'status', 'errorCode', 'ipAddress', 'location', 'countryOrRegion', 'signInEventTypes', 'managedServiceIdentity',
-  'msiType', 'activityDateTime', 'activityDisplayName', 'initiatedBy', 'user', 'app', 'targetResources',
-  'modifiedProperties', 'displayName', 'oldValue', 'newValue', 'additionalDetails', 'result', 'Type',
-  'TimeGenerated', 'Id', 'ServicePrincipalId', 'ResultType', 'IPAddress', 'LocationDetails', 'TargetResources',
-  'InitiatedBy', 'keyCredentials', 'passwordCredentials', 'federatedIdentityCredentials', 'keyId',
-  'customKeyIdentifier', 'servicePrincipalType', 'appId', 'signInAudience', '@odata.type', 'records', 'value',
+  'id',
+  'time',
+  'category',
+  'properties',
+  'tenantId',
+  'resultType',
+  'createdDateTime',
+  'servicePrincipalId',
+  'status',
+  'errorCode',
+  'ipAddress',
+  'location',
+  'countryOrRegion',
+  'signInEventTypes',
+  'managedServiceIdentity',
+  'msiType',
+  'activityDateTime',
+  'activityDisplayName',
+  'initiatedBy',
+  'user',
+  'app',
+  'targetResources',
+  'modifiedProperties',
+  'displayName',
+  'oldValue',
+  'newValue',
+  'additionalDetails',
+  'result',
+  'Type',
+  'TimeGenerated',
+  'Id',
+  'ServicePrincipalId',
+  'ResultType',
+  'IPAddress',
+  'LocationDetails',
+  'TargetResources',
+  'InitiatedBy',
+  'keyCredentials',
+  'passwordCredentials',
+  'federatedIdentityCredentials',
+  'keyId',
+  'customKeyIdentifier',
+  'servicePrincipalType',
+  'appId',
+  'signInAudience',
+  '@odata.type',
+  'records',
+  'value',
 ];
 const STRINGS = [
-  '', ' ', 'null', '0', '-', '7000222', 'ServicePrincipalSignInLogs', 'ManagedIdentitySignInLogs', 'AuditLogs',
-  'AADServicePrincipalSignInLogs', 'AADManagedIdentitySignInLogs', 'servicePrincipal', 'managedIdentity', 'success',
-  'Add service principal credentials', 'KeyDescription', 'FederatedIdentityCredentials', '[KeyIdentifier=',
-  '[]', '{}', '[{', '2025-03-11T14:02:17.4829137Z', '2/29/2023 1:00:00 PM', '075.050.255.67', '::ffff:1.2.3.4',
-  'a7d2e914-3c58-4b6f-9e07-1f4c8b2d6a93', '#microsoft.graph.signIn', 'Application', '\u0000\ud800', HUGE,
+  '',
+  ' ',
+  'null',
+  '0',
+  '-',
+  '7000222',
+  'ServicePrincipalSignInLogs',
+  'ManagedIdentitySignInLogs',
+  'AuditLogs',
+  'AADServicePrincipalSignInLogs',
+  'AADManagedIdentitySignInLogs',
+  'servicePrincipal',
+  'managedIdentity',
+  'success',
+  'Add service principal credentials',
+  'KeyDescription',
+  'FederatedIdentityCredentials',
+  '[KeyIdentifier=',
+  '[]',
+  '{}',
+  '[{',
+  '2025-03-11T14:02:17.4829137Z',
+  '2/29/2023 1:00:00 PM',
+  '075.050.255.67',
+  '::ffff:1.2.3.4',
+  'a7d2e914-3c58-4b6f-9e07-1f4c8b2d6a93',
+  '#microsoft.graph.signIn',
+  'Application',
+  '\u0000\ud800',
+  HUGE,
 ];
 
 function randomValue(next: () => number, depth: number): unknown {
@@ -192,8 +264,8 @@ function mutate(root: unknown, next: () => number): void {
 function assertOutcome(outcome: ParseOutcome, input: unknown): void {
   assert.ok(['record', 'skipped', 'quarantined'].includes(outcome.kind));
   // The backstop in parseRecord must never be what caught a bad value: the parsers validate instead.
-  if (outcome.kind === 'quarantined') {
-    assert.ok(!outcome.reason.startsWith('parser error'), `${outcome.reason} for ${JSON.stringify(input)?.slice(0, 300)}`);
+  if (outcome.kind === 'quarantined' && outcome.reason.startsWith('parser error')) {
+    assert.fail(`${outcome.reason} for ${JSON.stringify(input)?.slice(0, 300)}`);
   }
 }
 
@@ -220,7 +292,9 @@ test('never throws: real records with random parts replaced', () => {
 test('never throws: nulls everywhere', () => {
   const files = readmeCounts().map((r) => r.file);
   for (const item of files.flatMap((f) => loadFormatFixture(f).items)) {
-    const nulled = JSON.parse(JSON.stringify(item), (key, v) => (key === '' || key === 'category' || key === 'Type' ? v : null));
+    const nulled = JSON.parse(JSON.stringify(item), (key, v) =>
+      key === '' || key === 'category' || key === 'Type' ? v : null,
+    );
     assertOutcome(parseRecord(nulled, ctx), nulled);
     const props = (nulled as Record<string, unknown>).properties;
     if (props === null) assertOutcome(parseRecord({ ...(item as object), properties: {} }, ctx), item);

@@ -31,7 +31,11 @@ const msi: AuditActor = {
 };
 
 function keys(...entries: [string, string, string][]): string {
-  return JSON.stringify(entries.map(([id, type, name]) => `[KeyIdentifier=${id},KeyType=${type},KeyUsage=Verify,DisplayName=${name}]`));
+  return JSON.stringify(
+    entries.map(
+      ([id, type, name]) => `[KeyIdentifier=${id},KeyType=${type},KeyUsage=Verify,DisplayName=${name}]`,
+    ),
+  );
 }
 
 function audit(name: string, actor: AuditActor, targets: AuditTarget[], result = 'success'): DirectoryAudit {
@@ -64,7 +68,10 @@ test('managed identity certificate rotation yields the added certificate, attrib
           {
             displayName: 'KeyDescription',
             oldValue: keys([OLD_CERT, 'AsymmetricX509Cert', `CN=${SP}`]),
-            newValue: keys([OLD_CERT, 'AsymmetricX509Cert', `CN=${SP}`], [NEW_CERT, 'AsymmetricX509Cert', `CN=${SP}`]),
+            newValue: keys(
+              [OLD_CERT, 'AsymmetricX509Cert', `CN=${SP}`],
+              [NEW_CERT, 'AsymmetricX509Cert', `CN=${SP}`],
+            ),
           },
           { displayName: 'Included Updated Properties', oldValue: null, newValue: '"KeyDescription"' },
         ],
@@ -123,7 +130,9 @@ test('removing service principal credentials yields removals; a password key is 
         id: SP,
         displayName: 'legacy-reporting-daemon',
         type: 'ServicePrincipal',
-        modifiedProperties: [{ displayName: 'KeyDescription', oldValue: keys([SECRET, 'Password', 'x']), newValue: '[]' }],
+        modifiedProperties: [
+          { displayName: 'KeyDescription', oldValue: keys([SECRET, 'Password', 'x']), newValue: '[]' },
+        ],
       },
     ]),
   );
@@ -138,12 +147,19 @@ test('failed events and unrelated activities change nothing', () => {
     id: SP,
     displayName: 'x',
     type: 'ServicePrincipal',
-    modifiedProperties: [{ displayName: 'KeyDescription', oldValue: '[]', newValue: keys([SECRET, 'Password', 'x']) }],
+    modifiedProperties: [
+      { displayName: 'KeyDescription', oldValue: '[]', newValue: keys([SECRET, 'Password', 'x']) },
+    ],
   };
-  assert.deepEqual(credentialChangesFromAudit(audit('Add service principal credentials', alice, [target], 'failure')), []);
+  assert.deepEqual(
+    credentialChangesFromAudit(audit('Add service principal credentials', alice, [target], 'failure')),
+    [],
+  );
   assert.deepEqual(credentialChangesFromAudit(audit('Update service principal', alice, [target])), []);
   assert.deepEqual(
-    credentialChangesFromAudit(audit('Add service principal credentials', alice, [{ ...target, type: 'User' }])),
+    credentialChangesFromAudit(
+      audit('Add service principal credentials', alice, [{ ...target, type: 'User' }]),
+    ),
     [],
   );
 });
@@ -186,11 +202,16 @@ test('the actor is named by UPN, else display name, else app id', () => {
     id: SP,
     displayName: 'x',
     type: 'ServicePrincipal',
-    modifiedProperties: [{ displayName: 'KeyDescription', oldValue: '[]', newValue: keys([SECRET, 'Password', 'x']) }],
+    modifiedProperties: [
+      { displayName: 'KeyDescription', oldValue: '[]', newValue: keys([SECRET, 'Password', 'x']) },
+    ],
   };
   const byApp: AuditActor = { ...msi, displayName: null, appId: '14d82eec-204b-4c2f-b7e8-296a70dab67e' };
   const [change] = credentialChangesFromAudit(audit('Add service principal credentials', byApp, [target]));
   assert.equal(change?.by, '14d82eec-204b-4c2f-b7e8-296a70dab67e');
   const byName: AuditActor = { ...alice, userPrincipalName: null, displayName: 'Alice Wong' };
-  assert.equal(credentialChangesFromAudit(audit('Add service principal credentials', byName, [target]))[0]?.by, 'Alice Wong');
+  assert.equal(
+    credentialChangesFromAudit(audit('Add service principal credentials', byName, [target]))[0]?.by,
+    'Alice Wong',
+  );
 });

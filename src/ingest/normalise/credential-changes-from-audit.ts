@@ -8,7 +8,7 @@ import type {
 import { isJsonObject } from './is-json-object.ts';
 import { normaliseIdentifier } from './normalise-identifier.ts';
 import { optionalString } from './optional-string.ts';
-import { type KeyDescription, parseKeyDescriptions } from './parse-key-description.ts';
+import { type KeyDescription, listsKey, parseKeyDescriptions } from './parse-key-description.ts';
 
 /**
  * Activities (normalised, lower-cased) whose `KeyDescription` property lists an object's keys
@@ -49,14 +49,8 @@ function credentialTypeOf(keyType: string | null): CredentialType {
   return keyType !== null && keyType.toLowerCase() === 'password' ? 'password' : 'certificate';
 }
 
-/** A federated identity credential as listed in an audit property (shape undocumented: objects by id or name). */
-interface FederatedEntry {
-  keyId: string;
-  displayName: string | null;
-}
-
-/** Reads federated credentials from a property value: JSON text of an array of objects (or one object). */
-function parseFederatedEntries(text: string | null): FederatedEntry[] {
+/** Reads federated credentials from a property value: JSON text of an array of objects (or one object), by id or name. */
+function parseFederatedEntries(text: string | null): KeyDescription[] {
   if (text === null) return [];
   let parsed: unknown;
   try {
@@ -66,7 +60,7 @@ function parseFederatedEntries(text: string | null): FederatedEntry[] {
     return [];
   }
   const items = Array.isArray(parsed) ? parsed : [parsed];
-  const entries: FederatedEntry[] = [];
+  const entries: KeyDescription[] = [];
   for (let item of items) {
     if (typeof item === 'string') {
       try {
@@ -78,21 +72,57 @@ function parseFederatedEntries(text: string | null): FederatedEntry[] {
     if (!isJsonObject(item)) continue;
     const displayName = optionalString(item.Name ?? item.name);
     const keyId = normaliseIdentifier(item.Id ?? item.id) ?? displayName;
-    if (keyId !== null) entries.push({ keyId, displayName });
+    if (keyId !== null) entries.push({ keyId, keyType: null, usage: null, displayName });
   }
   return entries;
 }
 
-/** Appends one change per key present on one side only: `added` for new-only keys, `removed` for old-only. */
-function diff<T extends { keyId: string }>(
-  before: T[],
-  after: T[],
-  emit: (entry: T, change: CredentialChange['change']) => void,
+/** Where the changes of one target go, and what they share. */
+interface ChangeContext {
+  audit: DirectoryAudit;
+  target: AuditTarget;
+  ownerId: string;
+  ownerType: CredentialChange['ownerType'];
+  by: string | null;
+  out: CredentialChange[];
+}
+
+/** Appends one change unless the same change of the same key is already listed (a key named by two properties). */
+function append(
+  c: ChangeContext,
+  key: KeyDescription,
+  change: CredentialChange['change'],
+  federated: boolean,
 ): void {
-  const old = new Set(before.map((k) => k.keyId));
-  const now = new Set(after.map((k) => k.keyId));
-  for (const key of after) if (!old.has(key.keyId)) emit(key, 'added');
-  for (const key of before) if (!now.has(key.keyId)) emit(key, 'removed');
+  for (const existing of c.out) {
+    if (existing.keyId === key.keyId && existing.change === change && existing.ownerId === c.ownerId) return;
+  }
+  c.out.push({
+    tenantId: c.audit.tenantId,
+    ownerId: c.ownerId,
+    ownerType: c.ownerType,
+    ownerDisplayName: c.target.displayName,
+    change,
+    keyId: key.keyId,
+    type: federated ? 'federated' : credentialTypeOf(key.keyType),
+    keyType: key.keyType,
+    usage: key.usage,
+    displayName: key.displayName,
+    at: c.audit.activityDateTime,
+    by: c.by,
+    auditId: c.audit.id,
+  });
+}
+
+/** One change per key present on one side only: `added` for keys only in `after`, `removed` for keys only in `before`. */
+function appendDiff(
+  c: ChangeContext,
+  before: KeyDescription[],
+  after: KeyDescription[],
+  federated: boolean,
+): void {
+  for (const key of after) if (!listsKey(before, key.keyId)) append(c, key, 'added', federated);
+  for (const key of before) if (!listsKey(after, key.keyId)) append(c, key, 'removed', federated);
 }
 
 /**
@@ -110,62 +140,30 @@ export function credentialChangesFromAudit(audit: DirectoryAudit): CredentialCha
     keyActivity || activity === FEDERATED_ACTIVITY || activity.includes(FEDERATED_ACTIVITY_WORDS);
   if (!federatedActivity) return [];
 
-  const changes: CredentialChange[] = [];
-  const seen = new Set<string>();
+  const out: CredentialChange[] = [];
   const by = actorName(audit.initiatedBy);
   for (const target of audit.targets) {
     const ownerType = ownerTypeOf(target);
     if (ownerType === null || target.id === null) continue;
-    const ownerId = target.id;
-    const base = {
-      tenantId: audit.tenantId,
-      ownerId,
-      ownerType,
-      ownerDisplayName: target.displayName,
-      at: audit.activityDateTime,
-      by,
-      auditId: audit.id,
-    };
-    const push = (change: CredentialChange): void => {
-      const key = `${change.change}|${ownerId}|${change.keyId}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      changes.push(change);
-    };
+    const c: ChangeContext = { audit, target, ownerId: target.id, ownerType, by, out };
     for (const property of target.modifiedProperties) {
       const name = property.displayName.toLowerCase();
       if (keyActivity && name === 'keydescription') {
-        diff<KeyDescription>(
+        appendDiff(
+          c,
           parseKeyDescriptions(property.oldValue),
           parseKeyDescriptions(property.newValue),
-          (key, change) =>
-            push({
-              ...base,
-              change,
-              keyId: key.keyId,
-              type: credentialTypeOf(key.keyType),
-              keyType: key.keyType,
-              usage: key.usage,
-              displayName: key.displayName,
-            }),
+          false,
         );
       } else if (name.startsWith(FEDERATED_PROPERTY)) {
-        diff<FederatedEntry>(
+        appendDiff(
+          c,
           parseFederatedEntries(property.oldValue),
           parseFederatedEntries(property.newValue),
-          (entry, change) =>
-            push({
-              ...base,
-              change,
-              keyId: entry.keyId,
-              type: 'federated',
-              keyType: null,
-              usage: null,
-              displayName: entry.displayName,
-            }),
+          true,
         );
       }
     }
   }
-  return changes;
+  return out;
 }

@@ -1,8 +1,10 @@
-import { guidShape, MIXED_CASE_GUID } from './normalise-guid.ts';
+import { guidShape } from './normalise-guid.ts';
 import { optionalString } from './optional-string.ts';
 
 /** Longer than any Entra identifier (audit ids are ~60 characters); longer values are not ids. */
 const MAX_IDENTIFIER_LENGTH = 256;
+/** Upper-case hex: only GUIDs containing one need the full shape check and lower-casing. */
+const UPPER_HEX = /[A-F]/;
 
 /**
  * An identifier that is usually but not always a GUID (audit ids are `Directory_<guid>_…`, resource
@@ -11,5 +13,7 @@ const MAX_IDENTIFIER_LENGTH = 256;
 export function normaliseIdentifier(value: unknown): string | null {
   const s = optionalString(value);
   if (s === null || s.length > MAX_IDENTIFIER_LENGTH) return null;
-  return guidShape(s) === MIXED_CASE_GUID ? s.toLowerCase() : s;
+  // A sign-in carries eight of these; the common lower-case GUID is settled by one cheap test.
+  if (s.length !== 36 || !UPPER_HEX.test(s)) return s;
+  return guidShape(s) === 'mixed' ? s.toLowerCase() : s;
 }

@@ -12,7 +12,21 @@ test('numbers and numeric strings become numbers', () => {
 });
 
 test('anything else is invalid', () => {
-  for (const bad of ['', ' ', '-', 'abc', '12a', '1.5', 1.5, Number.NaN, Infinity, '99999999999999', null, true, {}]) {
+  for (const bad of [
+    '',
+    ' ',
+    '-',
+    'abc',
+    '12a',
+    '1.5',
+    1.5,
+    Number.NaN,
+    Infinity,
+    '99999999999999',
+    null,
+    true,
+    {},
+  ]) {
     assert.equal(normaliseStatusCode(bad), null, String(bad));
   }
 });

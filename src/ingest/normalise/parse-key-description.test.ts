@@ -45,7 +45,10 @@ test('an empty list, null and values without keys yield nothing', () => {
 
 test('missing fields are null, and entries without a key identifier are ignored', () => {
   const keys = parseKeyDescriptions(
-    keyDescription('[KeyIdentifier=2d8f6b14-9c3e-4a57-b1e8-7f0a3c5d9e26,KeyType=Password]', '[KeyType=Password,KeyUsage=Verify]'),
+    keyDescription(
+      '[KeyIdentifier=2d8f6b14-9c3e-4a57-b1e8-7f0a3c5d9e26,KeyType=Password]',
+      '[KeyType=Password,KeyUsage=Verify]',
+    ),
   );
   assert.deepEqual(keys, [
     { keyId: '2d8f6b14-9c3e-4a57-b1e8-7f0a3c5d9e26', keyType: 'Password', usage: null, displayName: null },
@@ -56,7 +59,12 @@ test('double-encoded values, object entries and unparsable text are still read',
   const entry =
     '[KeyIdentifier=2d8f6b14-9c3e-4a57-b1e8-7f0a3c5d9e26,KeyType=Password,KeyUsage=Verify,DisplayName=reporting-2023]';
   const expected = [
-    { keyId: '2d8f6b14-9c3e-4a57-b1e8-7f0a3c5d9e26', keyType: 'Password', usage: 'Verify', displayName: 'reporting-2023' },
+    {
+      keyId: '2d8f6b14-9c3e-4a57-b1e8-7f0a3c5d9e26',
+      keyType: 'Password',
+      usage: 'Verify',
+      displayName: 'reporting-2023',
+    },
   ];
   assert.deepEqual(parseKeyDescriptions(JSON.stringify(keyDescription(entry))), expected);
   assert.deepEqual(

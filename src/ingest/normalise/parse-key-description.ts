@@ -19,6 +19,12 @@ const ENTRY_START = 'KeyIdentifier=';
 /** Characters left around a value when entries are cut out of raw (unparsable) JSON text. */
 const ENTRY_DEBRIS = /^[\s"[\\]+|[\s"\],\\]+$/g;
 
+/** Whether `keys` lists `keyId`. Lists hold a handful of keys, where a scan beats building a Set. */
+export function listsKey(keys: KeyDescription[], keyId: string): boolean {
+  for (let i = 0; i < keys.length; i++) if (keys[i]!.keyId === keyId) return true;
+  return false;
+}
+
 /**
  * Reads one bracketed entry. Values run to the next label rather than the next comma because
  * display names may contain commas (`CN=build, O=Contoso`); labels are found in any order.
@@ -94,7 +100,6 @@ export function parseKeyDescriptions(text: string | null): KeyDescription[] {
   const raw = !Array.isArray(parsed);
   const entries: unknown[] = Array.isArray(parsed) ? parsed : entriesFromRawText(text);
   const keys: KeyDescription[] = [];
-  const seen = new Set<string>();
   for (const entry of entries) {
     const key =
       typeof entry === 'string'
@@ -102,9 +107,7 @@ export function parseKeyDescriptions(text: string | null): KeyDescription[] {
         : isJsonObject(entry)
           ? parseObjectEntry(entry)
           : null;
-    if (key === null || seen.has(key.keyId)) continue;
-    seen.add(key.keyId);
-    keys.push(key);
+    if (key !== null && !listsKey(keys, key.keyId)) keys.push(key);
   }
   return keys;
 }

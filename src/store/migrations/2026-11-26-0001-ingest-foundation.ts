@@ -83,7 +83,11 @@ export const ingestFoundation: Migration = {
       .on('directory_audits')
       .columns(['tenant_id', 'activity_date_time'])
       .execute();
-    await db.schema.createIndex('directory_audits_batch').on('directory_audits').column('ingest_batch').execute();
+    await db.schema
+      .createIndex('directory_audits_batch')
+      .on('directory_audits')
+      .column('ingest_batch')
+      .execute();
 
     await db.schema
       .createTable('service_principals')
@@ -118,7 +122,11 @@ export const ingestFoundation: Migration = {
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('applications_pk', ['tenant_id', 'id'])
       .execute();
-    await db.schema.createIndex('applications_app').on('applications').columns(['tenant_id', 'app_id']).execute();
+    await db.schema
+      .createIndex('applications_app')
+      .on('applications')
+      .columns(['tenant_id', 'app_id'])
+      .execute();
 
     await db.schema
       .createTable('credentials')
@@ -144,7 +152,11 @@ export const ingestFoundation: Migration = {
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('credentials_pk', ['tenant_id', 'owner_id', 'key_id'])
       .execute();
-    await db.schema.createIndex('credentials_key').on('credentials').columns(['tenant_id', 'key_id']).execute();
+    await db.schema
+      .createIndex('credentials_key')
+      .on('credentials')
+      .columns(['tenant_id', 'key_id'])
+      .execute();
 
     await db.schema
       .createTable('quarantine')

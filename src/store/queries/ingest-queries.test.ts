@@ -46,7 +46,11 @@ function signIn(id: string, at: string, ip: string): SignIn {
   };
 }
 
-function credentialAudit(id: string, change: 'added' | 'removed', at: string): {
+function credentialAudit(
+  id: string,
+  change: 'added' | 'removed',
+  at: string,
+): {
   audit: DirectoryAudit;
   credentialChanges: CredentialChange[];
 } {
@@ -72,7 +76,9 @@ function credentialAudit(id: string, change: 'added' | 'removed', at: string): {
         servicePrincipalId: null,
         ipAddress: '203.0.113.7',
       },
-      targets: [{ id: SP, displayName: 'contoso-billing-api', type: 'ServicePrincipal', modifiedProperties: [] }],
+      targets: [
+        { id: SP, displayName: 'contoso-billing-api', type: 'ServicePrincipal', modifiedProperties: [] },
+      ],
       additionalDetails: [{ key: 'User-Agent', value: 'Mozilla/5.0' }],
     },
     credentialChanges: [

@@ -173,7 +173,9 @@ export function createIngestQueries(store: Store) {
       await trx
         .insertInto('service_principals')
         .values(row)
-        .onConflict((oc) => oc.columns(['tenant_id', 'id']).doUpdateSet(withoutKeys(row, ['tenant_id', 'id'])))
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'id']).doUpdateSet(withoutKeys(row, ['tenant_id', 'id'])),
+        )
         .execute();
     }
     for (const a of batch.applications) {
@@ -189,7 +191,9 @@ export function createIngestQueries(store: Store) {
       await trx
         .insertInto('applications')
         .values(row)
-        .onConflict((oc) => oc.columns(['tenant_id', 'id']).doUpdateSet(withoutKeys(row, ['tenant_id', 'id'])))
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'id']).doUpdateSet(withoutKeys(row, ['tenant_id', 'id'])),
+        )
         .execute();
     }
     // An inventory object lists its current credentials: whatever else we hold for it was removed.
@@ -269,7 +273,10 @@ export function createIngestQueries(store: Store) {
           batch: seq,
           stored: storedSignIns + storedAudits + inventoryChanged,
           duplicates:
-            signIns.length - storedSignIns + (audits.length - storedAudits) + (inventoryCount - inventoryChanged),
+            signIns.length -
+            storedSignIns +
+            (audits.length - storedAudits) +
+            (inventoryCount - inventoryChanged),
         };
       });
       if (knownPrincipals.size > KNOWN_PRINCIPALS_LIMIT) knownPrincipals.clear();
