@@ -1,62 +1,41 @@
-// An import worker: reads its share of the input, parses, normalises, enriches and writes it to
-// the store itself. Each worker does the whole path, so two workers keep both cores busy and no
-// record is copied between threads (a structured clone costs about as much as parsing it again).
+// An import worker: reads its share of the input, frames, parses, normalises and enriches it,
+// and hands full batches to the main thread, which is the one writer. Parsing and writing cost
+// about the same per record, so with one thread on each they overlap and the import runs at the
+// speed of the slower of the two rather than of their sum.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadIpIntel } from '../enrich/ip-intel.ts';
-import { openStore } from '../store/open-store.ts';
-import { createIngestQueries, type IngestWriteResult } from '../store/queries/ingest-queries.ts';
-import { createBatchWriter } from './batch-writer.ts';
 import { frameRecords } from './frame-records.ts';
 import type { WorkUnit } from './plan-work.ts';
 import { countLinesBefore, openSourceFile } from './read-source.ts';
 import { createRecordProcessor } from './record-processor.ts';
 import type { WorkerCommand, WorkerMessage, WorkerSetup } from './worker-protocol.ts';
-import { withWriteLock } from './write-lock.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('import-worker must run as a worker thread');
 const setup = workerData.setup as WorkerSetup;
 const post = (m: WorkerMessage) => port.postMessage(m);
-
 const fail = (err: unknown) => post({ type: 'error', message: (err as Error).stack ?? String(err) });
 
+// Batches handed over and not yet written: one being written, one waiting. More would only hold
+// memory; fewer would leave the writer idle while this thread parses.
+const MAX_IN_FLIGHT = 2;
+let inFlight = 0;
+let wake: (() => void) | null = null;
+const room = async () => {
+  while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
+};
+
 try {
-  const [intel, store] = await Promise.all([
-    setup.enrich ? loadIpIntel() : Promise.resolve(null),
-    setup.handOff
-      ? Promise.resolve(null)
-      : openStore({ databaseUrl: setup.databaseUrl, databaseSchema: setup.databaseSchema, migrate: false }),
-  ]);
-  const lock = setup.writeLock ? new Int32Array(setup.writeLock) : null;
+  const intel = setup.enrich ? await loadIpIntel() : null;
   let bytes = 0;
-  const pendingAcks: ((r: IngestWriteResult) => void)[] = [];
-  port.on('message', (m: WorkerCommand) => {
-    if (m.type === 'written') pendingAcks.shift()?.(m.result);
-  });
-  const local = store ? createIngestQueries(store) : null;
-  const writer = createBatchWriter(
-    {
-      writeBatch: (b, now) => {
-        if (local) return withWriteLock(lock, () => local.writeBatch(b, now));
-        return new Promise<IngestWriteResult>((resolve) => {
-          pendingAcks.push(resolve);
-          post({ type: 'write', batch: b });
-        });
-      },
-    },
-    () => new Date().toISOString(),
-    (counts, formats) => {
-      post({ type: 'committed', counts, formats, bytes });
-      bytes = 0;
-    },
-  );
   const processor = createRecordProcessor({
     tenantId: setup.tenantId,
     intel,
     batchSize: setup.batchSize,
     emit(batch, counts, formats) {
-      // A failed write surfaces from drain() below; this catch only keeps it from going unhandled.
-      writer.enqueue(batch, counts, formats).catch(() => {});
+      inFlight++;
+      post({ type: 'batch', batch, counts, formats, bytes });
+      bytes = 0;
     },
   });
 
@@ -72,23 +51,24 @@ try {
         maxDocumentBytes: setup.maxDocumentBytes,
         lineOffset,
         knownLines: unit.start > 0,
-        afterChunk: async () => {
-          // Parse the next batch while one is being written, but never run further ahead.
-          if (writer.pending > 1) await writer.drain();
-        },
+        afterChunk: room,
       });
     } catch (err) {
       processor.sink.bad(`unreadable: ${(err as Error).message}`, null, null, '');
     }
     processor.flush();
-    await writer.drain();
+    await room();
   };
 
   port.on('message', (m: WorkerCommand) => {
-    if (m.type === 'unit') {
+    if (m.type === 'written') {
+      inFlight--;
+      wake?.();
+      wake = null;
+    } else if (m.type === 'unit') {
       runUnit(m.unit).then(() => post({ type: 'idle' }), fail);
-    } else if (m.type === 'stop') {
-      (store ? store.close() : Promise.resolve()).then(() => port.close(), fail);
+    } else {
+      port.close();
     }
   });
   post({ type: 'ready' });

@@ -95,7 +95,7 @@ export async function importFiles(
   };
   const tenantId = options.tenantId ?? deps.config.defaultTenantId;
   if (files.length === 0) return { ...emptyTotals(), files: 0, missing };
-  if (!deps.config.ingestWorkers || deps.store.capabilities.databaseUrl === null) {
+  if (!deps.config.ingestWorkers) {
     const writer = createBatchWriter(createIngestQueries(deps.store), deps.now ?? nowIso, deps.observe);
     for (const f of files) {
       progress.file = f.path;
@@ -114,7 +114,8 @@ export async function importFiles(
     await writer.drain();
     return { ...writer.totals, files: files.length, missing };
   }
-  const workers = Math.max(1, options.workers ?? Math.min(4, availableParallelism()));
+  // This thread writes; the other cores parse (more parsers than that would starve the writer).
+  const workers = Math.max(1, options.workers ?? Math.min(4, availableParallelism() - 1));
   const units = await planWork(files, workers, deps.config.maxRecordBytes);
   const totals = await runWorkers(
     units,
@@ -137,24 +138,19 @@ async function runWorkers(
   progress: ImportProgress,
   onProgress: ImportOptions['onProgress'],
 ): Promise<IngestTotals> {
-  const totals = emptyTotals();
   const setup: WorkerSetup = {
-    databaseUrl: deps.store.capabilities.databaseUrl!,
-    databaseSchema: deps.store.capabilities.databaseSchema,
     tenantId,
     batchSize: deps.config.ingestBatchSize,
     maxRecordBytes: deps.config.maxRecordBytes,
     maxDocumentBytes: MAX_DOCUMENT_BYTES,
     enrich: deps.enrich,
-    handOff: process.env.VIGIL_HANDOFF === '1',
-    writeLock: deps.store.capabilities.multiProcess ? null : new SharedArrayBuffer(4),
   };
+  // This thread is the one writer: batches from every worker are committed in arrival order.
+  const writer = createBatchWriter(createIngestQueries(deps.store), deps.now ?? nowIso, deps.observe);
   const queue = [...units];
   const fileUnits = new Map<string, number>();
   for (const u of units) fileUnits.set(u.path, (fileUnits.get(u.path) ?? 0) + 1);
   const pool: Worker[] = [];
-  const mainWriter = setup.handOff ? createIngestQueries(deps.store) : null;
-  let writeChain: Promise<unknown> = Promise.resolve();
   try {
     await new Promise<void>((resolve, reject) => {
       let running = count;
@@ -164,7 +160,7 @@ async function runWorkers(
           workerData: { entry: new URL('./import-worker.ts', import.meta.url).href, setup },
           // A larger young generation: parsing allocates short-lived objects by the million, and
           // fewer, larger scavenges cost less than many small ones.
-          resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.VIGIL_YG ?? 48) },
+          resourceLimits: { maxYoungGenerationSizeMb: 64 },
         });
         pool.push(worker);
         let current: string | null = null;
@@ -184,37 +180,31 @@ async function runWorkers(
           }
         };
         worker.on('message', (m: WorkerMessage) => {
-          if (m.type === 'ready' || m.type === 'idle') next();
+          if (m.type === 'ready') next();
+          else if (m.type === 'idle') writer.drain().then(next, fail);
           else if (m.type === 'unit') {
             progress.file = m.path;
             onProgress?.(progress);
-          } else if (m.type === 'committed') {
-            addCounts(totals, m.counts, m.formats);
-            deps.observe?.(m.counts, m.formats);
-            progress.bytesRead += m.bytes;
-            progress.records += m.counts.read;
-            onProgress?.(progress);
-          } else if (m.type === 'write') {
-            // One writer for all workers: batches are written in arrival order.
-            writeChain = writeChain
-              .then(async () => {
-                const result = await mainWriter!.writeBatch(m.batch, (deps.now ?? nowIso)());
-                worker.postMessage({ type: 'written', result } satisfies WorkerCommand);
-              })
-              .catch(fail);
+          } else if (m.type === 'batch') {
+            writer.enqueue(m.batch, m.counts, m.formats).then(() => {
+              progress.bytesRead += m.bytes;
+              progress.records += m.counts.read;
+              onProgress?.(progress);
+              worker.postMessage({ type: 'written' } satisfies WorkerCommand);
+            }, fail);
           } else fail(new Error(`import worker failed: ${m.message}`));
         });
         worker.on('error', fail);
         worker.on('exit', (code) => {
           if (code !== 0) fail(new Error(`import worker exited with code ${code}`));
-          else if (--running === 0) resolve();
+          else if (--running === 0) writer.drain().then(resolve, fail);
         });
       }
     });
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  return totals;
+  return writer.totals;
 }
 
 /** Options for ingesting one stream or request body on the calling thread. */

@@ -14,9 +14,6 @@ export type InsertIgnore = <T extends keyof Database & string>(
 
 /** What differs between dialects, as flags and seams; callers never branch on a dialect's name. */
 export interface StoreCapabilities {
-  /** How another thread or process reaches the same store; null for a private in-memory one. */
-  readonly databaseUrl: string | null;
-  readonly databaseSchema: string | null;
   /** A human-readable description of where data lives (for logs and the CLI). */
   readonly location: string;
   /** Whether the store can be shared by several processes writing at once (PostgreSQL). */

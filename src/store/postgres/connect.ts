@@ -50,8 +50,6 @@ export async function connectPostgres(
   return {
     db,
     capabilities: {
-      databaseUrl: url,
-      databaseSchema: schema,
       location: `${safe.toString()}${schema ? ` (schema ${schema})` : ''}`,
       multiProcess: true,
       insertIgnore,

@@ -61,8 +61,6 @@ export function connectSqlite(url: string): { db: Kysely<Database>; capabilities
   return {
     db,
     capabilities: {
-      databaseUrl: path === ':memory:' ? null : path,
-      databaseSchema: null,
       location: `sqlite:${path}`,
       multiProcess: false,
       insertIgnore,
