@@ -90,7 +90,14 @@ export const settings = [
     default: 256 * 1024,
     parse: integer(1024, 64 * 1024 * 1024),
   }),
-  spec({ key: 'ingestBatchSize', env: 'VIGIL_INGEST_BATCH_SIZE', default: 2000, parse: integer(1, 50_000) }),
+  // Large batches: a commit writes every index page the batch touched, and with random GUID keys
+  // that is most of them, so ten thousand rows cost little more to commit than two thousand.
+  spec({
+    key: 'ingestBatchSize',
+    env: 'VIGIL_INGEST_BATCH_SIZE',
+    default: 10_000,
+    parse: integer(1, 50_000),
+  }),
   spec({ key: 'ingestWorkers', env: 'VIGIL_INGEST_WORKERS', default: true, parse: flag }),
   spec({ key: 'metricsPublic', env: 'VIGIL_METRICS_PUBLIC', default: false, parse: flag }),
 ] as const;

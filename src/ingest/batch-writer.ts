@@ -16,7 +16,7 @@ export function emptyTotals(): IngestTotals {
 }
 
 /** Adds one batch's counts to running totals. */
-export function addCounts(
+function addCounts(
   totals: IngestTotals,
   delta: IngestCounts,
   formats: Partial<Record<InputFormat, number>>,

@@ -115,7 +115,7 @@ test('multi-byte characters split across chunks are decoded intact', async () =>
     { maxRecordBytes: 10_000, maxDocumentBytes: 1_000_000 },
   );
   assert.equal(
-    (seen.items[0]?.value as { activity: string }).activity,
+    (seen.items[0]!.value as { activity: string }).activity,
     'Update application – Certificates and secrets management ',
   );
 });

@@ -4,13 +4,7 @@ import type { Config } from '../config/schema.ts';
 import { type IpIntel, loadIpIntel } from '../enrich/ip-intel.ts';
 import type { Store } from '../store/open-store.ts';
 import { createIngestQueries } from '../store/queries/ingest-queries.ts';
-import {
-  addCounts,
-  type BatchObserver,
-  createBatchWriter,
-  emptyTotals,
-  type IngestTotals,
-} from './batch-writer.ts';
+import { type BatchObserver, createBatchWriter, emptyTotals, type IngestTotals } from './batch-writer.ts';
 import { frameRecords } from './frame-records.ts';
 import { planWork, type WorkUnit } from './plan-work.ts';
 import { listSourceFiles, maybeGunzip, openSourceFile } from './read-source.ts';
