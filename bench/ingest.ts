@@ -1,36 +1,87 @@
 // Ingest benchmark: Vigil's import (frame, parse, normalise, enrich, dedupe, store) against the
 // naive loop every reader would write first — read lines, JSON.parse, insert the same columns
 // with one prepared statement in batched transactions — on the same file, in the same run.
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { importFiles } from '../src/ingest/pipeline.ts';
 import { generateSignInLines } from '../src/simulate/sign-in-records.ts';
 import { createTenantModel } from '../src/simulate/tenant-model.ts';
-import { openStore } from '../src/store/open-store.ts';
 
 function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
 }
 
-/** Samples resident memory while a phase runs. */
-function rssSampler() {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 50);
-  return {
-    stop() {
-      clearInterval(timer);
-      return Math.round(Math.max(peak, process.memoryUsage().rss) / 1024 / 1024);
-    },
+/** Runs `vigil import --json` on the file and samples the child's peak resident memory (VmHWM). */
+async function runImport(
+  input: string,
+  database: string,
+): Promise<{ summary: { stored: number; recordsPerSecond: number }; peakRssMb: number }> {
+  const bin = fileURLToPath(new URL('../bin/vigil.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'import', '--json', input], {
+    env: { ...process.env, VIGIL_DATABASE_URL: database },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let peakKb = 0;
+  const sample = () => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) peakKb = Math.max(peakKb, Number(m[1]));
+    } catch {
+      // The process has exited; the last sample stands.
+    }
   };
+  const timer = setInterval(sample, 20);
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  clearInterval(timer);
+  if (code !== 0) throw new Error(`vigil import exited with ${code}`);
+  return { summary: JSON.parse(out), peakRssMb: Math.round(peakKb / 1024) };
 }
 
-async function writeInput(path: string, count: number): Promise<void> {
+// Fields that current exports carry but the older export samples (about 1.7 KB a record) do not.
+// Both shapes are real; the lean one is the default so the figure matches the records the target
+// was set for, and `--full` measures today's larger records.
+const LATER_PROPERTIES = [
+  'authenticationProcessingDetails',
+  'crossTenantAccessType',
+  'incomingTokenType',
+  'homeTenantId',
+  'resourceTenantId',
+  'appOwnerTenantId',
+  'uniqueTokenIdentifier',
+  'processingTimeInMilliseconds',
+  'riskLevelAggregated',
+  'riskLevelDuringSignIn',
+  'riskDetail',
+  'riskState',
+  'isInteractive',
+  'authenticationProtocol',
+];
+const LATER_ENVELOPE = [
+  'resultDescription',
+  'durationMs',
+  'operationVersion',
+  'Level',
+  'identity',
+  'callerIpAddress',
+];
+
+function leanLine(line: string): string {
+  const rec = JSON.parse(line) as Json;
+  const p = rec.properties as Json;
+  for (const k of LATER_PROPERTIES) delete p[k];
+  for (const k of LATER_ENVELOPE) delete rec[k];
+  if ((p.managedServiceIdentity as Json | undefined)?.msiType === 'none') delete p.managedServiceIdentity;
+  return `${JSON.stringify(rec)}\n`;
+}
+
+async function writeInput(path: string, count: number, full: boolean): Promise<void> {
   const model = createTenantModel({ seed: 7, principals: 400, managedIdentities: 60 });
   const out = createWriteStream(path, { highWaterMark: 1024 * 1024 });
   let buf = '';
@@ -40,7 +91,7 @@ async function writeInput(path: string, count: number): Promise<void> {
     start: new Date('2026-10-01T00:00:00Z'),
     days: 30,
   })) {
-    buf += line;
+    buf += full ? line : leanLine(line);
     if (buf.length > 1024 * 1024) {
       if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
       buf = '';
@@ -51,6 +102,10 @@ async function writeInput(path: string, count: number): Promise<void> {
 }
 
 type Json = Record<string, unknown>;
+
+// The reference commits in batches of the same size as Vigil's default, so neither side gains
+// from a batch size the other does not use.
+const BATCH = 10_000;
 
 /** The reference: the straightforward loop, no normalisation, no enrichment, no dedupe logic. */
 async function reference(path: string, dbPath: string): Promise<number> {
@@ -110,7 +165,7 @@ async function reference(path: string, dbPath: string): Promise<number> {
       msi.associatedResourceId,
     ]);
     n++;
-    if (rows.length === 2000) {
+    if (rows.length === BATCH) {
       insertMany(rows);
       rows = [];
     }
@@ -120,13 +175,16 @@ async function reference(path: string, dbPath: string): Promise<number> {
   return n;
 }
 
-/** Runs the benchmark; `--records N` (default 200,000), `--keep` keeps the generated file. */
+/**
+ * Runs the benchmark. `--records N` (default 200,000); `--full` uses today's full export records
+ * (about 2.5 KB) instead of the lean 1.7 KB ones; `--keep` keeps the generated files.
+ */
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const records = flag(args, 'records', 200_000);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-ingest-'));
   try {
     const input = join(dir, 'PT1H.json');
-    await writeInput(input, records);
+    await writeInput(input, records, args.includes('--full'));
     const bytes = statSync(input).size;
     console.error(
       `input: ${records} records, ${(bytes / 1e6).toFixed(1)} MB (${Math.round(bytes / records)} bytes each)`,
@@ -138,35 +196,20 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const referencePerSecond = Math.round(refCount / refSeconds);
     console.error(`reference: ${referencePerSecond} records/s`);
 
-    const store = await openStore({ databaseUrl: join(dir, 'vigil.db') });
-    const rss = rssSampler();
-    const start = performance.now();
-    const result = await importFiles([input], {
-      store,
-      config: {
-        defaultTenantId: '00000000-0000-0000-0000-000000000000',
-        ingestBatchSize: 10000,
-        maxRecordBytes: 256 * 1024,
-        bodyLimitBytes: 64 * 1024 * 1024,
-        ingestWorkers: true,
-      },
-      enrich: true,
-    });
-    const seconds = (performance.now() - start) / 1000;
-    const peakRssMb = rss.stop();
-    await store.close();
-    if (result.stored !== records) throw new Error(`stored ${result.stored} of ${records} records`);
-    const recordsPerSecond = Math.round(result.read / seconds);
+    // Vigil runs as users run it: `vigil import`, in a process of its own, so its memory is its own.
+    const { summary, peakRssMb } = await runImport(input, join(dir, 'vigil.db'));
+    if (summary.stored !== records) throw new Error(`stored ${summary.stored} of ${records} records`);
     console.error(
-      `vigil: ${recordsPerSecond} records/s, stored ${result.stored}, quarantined ${result.quarantined}`,
+      `vigil: ${summary.recordsPerSecond} records/s, stored ${summary.stored}, peak RSS ${peakRssMb} MB`,
     );
     return {
-      recordsPerSecond,
+      recordsPerSecond: summary.recordsPerSecond,
       referencePerSecond,
-      ratio: Math.round((recordsPerSecond / referencePerSecond) * 100) / 100,
+      ratio: Math.round((summary.recordsPerSecond / referencePerSecond) * 100) / 100,
       peakRssMb,
       records,
       bytesPerRecord: Math.round(bytes / records),
+      inputMb: Math.round(bytes / 1e6),
     };
   } finally {
     if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -51,7 +59,13 @@ for (const dialect of dialects) {
       assert.equal(first.code, 0, first.stderr);
       const a = JSON.parse(first.stdout);
       assert.deepEqual(
-        { read: a.read, stored: a.stored, skipped: a.skipped, quarantined: a.quarantined, duplicates: a.duplicates },
+        {
+          read: a.read,
+          stored: a.stored,
+          skipped: a.skipped,
+          quarantined: a.quarantined,
+          duplicates: a.duplicates,
+        },
         { ...EXPECTED, duplicates: 0 },
       );
       assert.equal(a.files, 9);
@@ -68,10 +82,12 @@ for (const dialect of dialects) {
         .split('\n')
         .map((l) => JSON.parse(l));
       assert.equal(entries.length, 2, 'importing the same bad file twice keeps one entry each');
-      const byLine = new Map(entries.map((e: { line: number }) => [e.line, e]));
-      assert.match(byLine.get(3).reason, /^invalid JSON/);
-      assert.match(byLine.get(3).source, /storage-pt1h-with-errors\.json$/);
-      assert.match(byLine.get(4).reason, /servicePrincipalId/);
+      const byLine = new Map<number, { reason: string; source: string }>(
+        entries.map((e: { line: number; reason: string; source: string }) => [e.line, e]),
+      );
+      assert.match(byLine.get(3)?.reason ?? '', /^invalid JSON/);
+      assert.match(byLine.get(3)?.source ?? '', /storage-pt1h-with-errors\.json$/);
+      assert.match(byLine.get(4)?.reason ?? '', /servicePrincipalId/);
       const human = await runVigil(['quarantine', 'list'], t.env);
       assert.match(human.stdout, /storage-pt1h-with-errors\.json line 3\n {2}reason: invalid JSON/);
     });
@@ -89,14 +105,19 @@ for (const dialect of dialects) {
       const secret = creds.find((c) => c.keyId === 'e8a05d3c-7f21-4b96-8c4e-1d9b6a2f3e70');
       assert.equal(secret?.type, 'password');
       assert.equal(secret?.addedBy, 'alice.wong@contoso.com');
-      const audit = await logs.getAudit(TENANT, 'Directory_a1e6c3f9-8d2b-4e75-b04a-7c9f2d5e1b38_0JXTN_91730254');
+      const audit = await logs.getAudit(
+        TENANT,
+        'Directory_a1e6c3f9-8d2b-4e75-b04a-7c9f2d5e1b38_0JXTN_91730254',
+      );
       assert.equal(audit?.activity, 'Update application - Certificates and secrets management');
       assert.equal(audit?.activityDisplayName, 'Update application – Certificates and secrets management ');
       // Graph inventory carries no tenant: it went to the tenant named by --tenant.
       const principals = await inventory.listPrincipals(TENANT);
       assert.ok(principals.some((p) => p.source === 'inventory'));
       // Sign-ins carry their network facts.
-      const withIp = (await logs.signInsOf(TENANT, 'a7d2e914-3c58-4b6f-9e07-1f4c8b2d6a93')).filter((s) => s.ipAddress);
+      const withIp = (await logs.signInsOf(TENANT, 'a7d2e914-3c58-4b6f-9e07-1f4c8b2d6a93')).filter(
+        (s) => s.ipAddress,
+      );
       assert.ok(withIp.length > 0);
       for (const s of withIp) {
         assert.equal(typeof s.asn, 'number', `ASN of ${s.ipAddress}`);

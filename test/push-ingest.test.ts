@@ -184,3 +184,41 @@ for (const dialect of dialects) {
     });
   });
 }
+
+test('closing the server lets a push in flight finish its batch', async () => {
+  const t = await createTestStore('sqlite');
+  const config = loadConfig({ env: t.env });
+  const app = await buildApp({ config, store: t.store, intel });
+  const { key } = await createApiKeys(t.store).create({
+    tenantId: model.tenantId,
+    role: 'ingest',
+    name: 'relay',
+  });
+  let arrived: () => void = () => {};
+  const inFlight = new Promise<void>((r) => (arrived = r));
+  app.addHook('preHandler', async (request) => {
+    if (request.url === '/ingest/entra') arrived();
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  try {
+    const body = records(3000, 9)
+      .map((r) => JSON.stringify(r))
+      .join('\n');
+    const response = fetch(`http://127.0.0.1:${port}/ingest/entra`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
+      body,
+    });
+    await inFlight;
+    const closed = app.close();
+    const res = await response;
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { stored: number }).stored, 3000);
+    await closed;
+    assert.equal(await createLogQueries(t.store).countSignIns(model.tenantId), 3000);
+  } finally {
+    await app.close();
+    await t.cleanup();
+  }
+});
