@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// The `vigil` command. Sources are TypeScript, run through tsx's loader.
-import { register } from 'tsx/esm/api';
+// The `vigil` command. Runs the compiled build (dist/, made by `npm run build`, which `npm install`
+// runs) when there is one; otherwise the TypeScript sources through tsx's loader.
+import { existsSync } from 'node:fs';
 
-register();
-const { runCli } = await import('../src/cli/main.ts');
-await runCli(process.argv);
+const compiled = new URL('../dist/cli/main.js', import.meta.url);
+let main;
+if (existsSync(compiled)) {
+  main = await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  main = await import('../src/cli/main.ts');
+}
+await main.runCli(process.argv);

@@ -16,13 +16,12 @@ const setup = workerData.setup as WorkerSetup;
 const post = (m: WorkerMessage) => port.postMessage(m);
 const fail = (err: unknown) => post({ type: 'error', message: (err as Error).stack ?? String(err) });
 
-// Batches handed over and not yet written: one being written, one waiting. More would only hold
-// memory; fewer would leave the writer idle while this thread parses.
-const MAX_IN_FLIGHT = 2;
+// Batches handed over and not yet written: enough for the writer's next transaction while one
+// commits. More would only hold memory; fewer would leave the writer idle while this thread parses.
 let inFlight = 0;
 let wake: (() => void) | null = null;
 const room = async () => {
-  while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
+  while (inFlight >= setup.maxInFlight) await new Promise<void>((r) => (wake = r));
 };
 
 try {

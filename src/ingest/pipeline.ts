@@ -57,6 +57,34 @@ const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
 
 const nowIso = () => new Date().toISOString();
 
+// Records per hand-over from a parser to the writer. Small, so little is held in flight; the writer
+// commits several together (see createBatchWriter), up to the configured batch size.
+const HANDOVER_RECORDS = 1000;
+
+/** Hand-over size and how many hand-overs may wait, for a given transaction size. */
+function handover(deps: IngestDeps): { records: number; inFlight: number } {
+  const records = Math.min(HANDOVER_RECORDS, deps.config.ingestBatchSize);
+  // Enough to fill the next transaction while one commits, and no more.
+  return { records, inFlight: 2 * Math.ceil(deps.config.ingestBatchSize / records) };
+}
+
+/** The writer every path shares: this thread, group commit up to the configured batch size. */
+function storeWriter(deps: IngestDeps) {
+  return createBatchWriter(createIngestQueries(deps.store), deps.now ?? nowIso, {
+    observe: deps.observe,
+    maxRecordsPerTransaction: deps.config.ingestBatchSize,
+  });
+}
+
+// Compiled, the worker is plain JavaScript; from TypeScript sources (tests, development) it needs
+// the TypeScript loader registered first, which worker threads do not inherit on Node 20.
+const WORKER_ENTRY = import.meta.url.endsWith('.ts')
+  ? {
+      url: new URL('./worker-boot.js', import.meta.url),
+      entry: new URL('./import-worker.ts', import.meta.url).href,
+    }
+  : { url: new URL('./import-worker.js', import.meta.url), entry: null };
+
 let sharedIntel: Promise<IpIntel> | null = null;
 /** IP data for this thread, loaded once per process (workers load their own). */
 function intelFor(deps: IngestDeps): Promise<IpIntel | null> {
@@ -90,7 +118,7 @@ export async function importFiles(
   const tenantId = options.tenantId ?? deps.config.defaultTenantId;
   if (files.length === 0) return { ...emptyTotals(), files: 0, missing };
   if (!deps.config.ingestWorkers) {
-    const writer = createBatchWriter(createIngestQueries(deps.store), deps.now ?? nowIso, deps.observe);
+    const writer = storeWriter(deps);
     for (const f of files) {
       progress.file = f.path;
       options.onProgress?.(progress);
@@ -132,15 +160,17 @@ async function runWorkers(
   progress: ImportProgress,
   onProgress: ImportOptions['onProgress'],
 ): Promise<IngestTotals> {
+  const { records: batchSize, inFlight: maxInFlight } = handover(deps);
   const setup: WorkerSetup = {
     tenantId,
-    batchSize: deps.config.ingestBatchSize,
+    batchSize,
+    maxInFlight,
     maxRecordBytes: deps.config.maxRecordBytes,
     maxDocumentBytes: MAX_DOCUMENT_BYTES,
     enrich: deps.enrich,
   };
   // This thread is the one writer: batches from every worker are committed in arrival order.
-  const writer = createBatchWriter(createIngestQueries(deps.store), deps.now ?? nowIso, deps.observe);
+  const writer = storeWriter(deps);
   const queue = [...units];
   const fileUnits = new Map<string, number>();
   for (const u of units) fileUnits.set(u.path, (fileUnits.get(u.path) ?? 0) + 1);
@@ -150,8 +180,8 @@ async function runWorkers(
       let running = count;
       const fail = (err: Error) => reject(err);
       for (let i = 0; i < count; i++) {
-        const worker = new Worker(new URL('./worker-boot.js', import.meta.url), {
-          workerData: { entry: new URL('./import-worker.ts', import.meta.url).href, setup },
+        const worker = new Worker(WORKER_ENTRY.url, {
+          workerData: { entry: WORKER_ENTRY.entry, setup },
           // A larger young generation: parsing allocates short-lived objects by the million, and
           // fewer, larger scavenges cost less than many small ones.
           resourceLimits: { maxYoungGenerationSizeMb: 64 },
@@ -220,7 +250,7 @@ async function ingestChunks(
     tenantId: options.boundTenantId ?? options.tenantId ?? deps.config.defaultTenantId,
     ...(options.boundTenantId !== undefined ? { boundTenantId: options.boundTenantId } : {}),
     intel,
-    batchSize: deps.config.ingestBatchSize,
+    batchSize: handover(deps).records,
     emit(batch, counts, formats) {
       // Failures surface from drain(); the catch only keeps this promise from going unhandled.
       writer.enqueue(batch, counts, formats).catch(() => {});
@@ -232,7 +262,7 @@ async function ingestChunks(
       maxRecordBytes: deps.config.maxRecordBytes,
       maxDocumentBytes: Math.min(MAX_DOCUMENT_BYTES, deps.config.bodyLimitBytes),
       afterChunk: async () => {
-        if (writer.pending > 2) await writer.drain();
+        if (writer.pending > handover(deps).inFlight) await writer.drain();
       },
     });
   } catch (err) {
@@ -248,7 +278,7 @@ export async function importStream(
   deps: IngestDeps,
   options: StreamOptions = {},
 ): Promise<IngestTotals> {
-  const writer = createBatchWriter(createIngestQueries(deps.store), deps.now ?? nowIso, deps.observe);
+  const writer = storeWriter(deps);
   await ingestChunks(maybeGunzip(stream), source, deps, writer, options);
   await writer.drain();
   return writer.totals;
@@ -261,7 +291,7 @@ export async function ingestBody(
   deps: IngestDeps,
   options: StreamOptions = {},
 ): Promise<IngestTotals> {
-  const writer = createBatchWriter(createIngestQueries(deps.store), deps.now ?? nowIso, deps.observe);
+  const writer = storeWriter(deps);
   await ingestChunks(sliceBuffer(body, 1024 * 1024), source, deps, writer, options);
   await writer.drain();
   return writer.totals;

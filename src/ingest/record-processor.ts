@@ -1,6 +1,7 @@
 import type { IngestCounts, InputFormat, QuarantinedRecord } from '../domain/index.ts';
 import type { IpIntel } from '../enrich/ip-intel.ts';
 import { batchSize, emptyBatch, type IngestBatch } from '../store/queries/ingest-queries.ts';
+import { packSignIn } from '../store/rows/packed-sign-ins.ts';
 import { enrichSignIn } from './enrich-sign-in.ts';
 import { parseRecord } from './formats/parse-record.ts';
 import { clipForQuarantine, type FrameSink } from './frame-records.ts';
@@ -68,7 +69,7 @@ export function createRecordProcessor(options: RecordProcessorOptions) {
           );
         } else if (r.type === 'signIn') {
           if (options.intel !== null) enrichSignIn(r.value, options.intel);
-          batch.signIns.push(r.value);
+          packSignIn(batch.signIns, r.value);
         } else if (r.type === 'audit') {
           batch.audits.push({ audit: r.value, credentialChanges: r.credentialChanges });
         } else if (r.type === 'servicePrincipal') {

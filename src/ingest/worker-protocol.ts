@@ -6,7 +6,10 @@ import type { ReadCounts } from './record-processor.ts';
 /** What every import worker is started with. */
 export interface WorkerSetup {
   tenantId: string;
+  /** Records per batch handed to the writer. */
   batchSize: number;
+  /** Batches handed over and not yet written before this worker waits. */
+  maxInFlight: number;
   maxRecordBytes: number;
   maxDocumentBytes: number;
   enrich: boolean;

@@ -37,6 +37,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'vigil_migrations',
     migrationLockTableName: 'vigil_migrations_lock',
+    // Named explicitly: otherwise the migrator may find its tables in another schema of the same
+    // database (side-by-side deployments, parallel tests) and skip creating its own.
+    ...(options.databaseSchema ? { migrationTableSchema: options.databaseSchema } : {}),
   });
   const store: Store = {
     db,

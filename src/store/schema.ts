@@ -43,6 +43,16 @@ export interface SignInTable {
   associated_resource_id: string | null;
 }
 
+/** Per batch and principal: how many sign-ins arrived and their event-time span. */
+export interface SignInArrivalTable {
+  ingest_batch: number;
+  tenant_id: string;
+  service_principal_id: string;
+  first_created_at: string;
+  last_created_at: string;
+  count: number;
+}
+
 /** Directory audit events. */
 export interface DirectoryAuditTable {
   tenant_id: string;
@@ -146,6 +156,7 @@ export interface ApiKeyTable {
 export interface Database {
   counters: CounterTable;
   sign_ins: SignInTable;
+  sign_in_arrivals: SignInArrivalTable;
   directory_audits: DirectoryAuditTable;
   service_principals: ServicePrincipalTable;
   applications: ApplicationTable;

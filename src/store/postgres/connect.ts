@@ -27,17 +27,24 @@ export async function connectPostgres(
     ...(schema !== null ? { options: `-c search_path="${schema}"` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const insertIgnore: InsertIgnore = async (trx, table, conflictColumns, rows) => {
-    const first = rows[0];
-    if (first === undefined) return 0;
-    const perRow = Math.max(1, Object.keys(first).length);
-    const chunk = Math.max(1, Math.floor(MAX_PARAMETERS / perRow));
+  const insertIgnore: InsertIgnore = async (trx, table, columns, conflictColumns, values, constants = {}) => {
+    const n = columns.length;
+    if (values.length === 0 || n === 0) return 0;
+    const width = n + Object.keys(constants).length;
+    const chunk = Math.max(1, Math.floor(MAX_PARAMETERS / width));
     let inserted = 0;
-    for (let i = 0; i < rows.length; i += chunk) {
+    for (let start = 0; start < values.length; start += chunk * n) {
+      const rows: Record<string, unknown>[] = [];
+      const end = Math.min(values.length, start + chunk * n);
+      for (let k = start; k < end; k += n) {
+        const row: Record<string, unknown> = { ...constants };
+        for (let i = 0; i < n; i++) row[columns[i]!] = values[k + i];
+        rows.push(row);
+      }
       const result = await trx
         .insertInto(table)
-        // biome-ignore lint/suspicious/noExplicitAny: rows are typed by the signature
-        .values(rows.slice(i, i + chunk) as any)
+        // biome-ignore lint/suspicious/noExplicitAny: rows are built from the typed column list
+        .values(rows as any)
         // biome-ignore lint/suspicious/noExplicitAny: conflict columns are checked by the signature
         .onConflict((oc) => oc.columns(conflictColumns as any).doNothing())
         .executeTakeFirst();

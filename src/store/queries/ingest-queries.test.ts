@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestStore, dialects, type TestStore } from '../../../test/support/dialects.ts';
 import type { CredentialChange, DirectoryAudit, SignIn } from '../../domain/index.ts';
+import { packSignIns } from '../rows/packed-sign-ins.ts';
 import { createIngestQueries, emptyBatch, INVENTORY_SYNC_ACTOR } from './ingest-queries.ts';
 import { createInventoryQueries } from './inventory-queries.ts';
 import { createLogQueries } from './log-queries.ts';
@@ -115,19 +116,41 @@ for (const dialect of dialects) {
       const ingest = createIngestQueries(t.store);
       const logs = createLogQueries(t.store);
       const b1 = emptyBatch();
-      b1.signIns.push(signIn('s-1', '2026-11-01T10:00:00.000Z', '20.190.128.4'));
-      b1.signIns.push(signIn('s-2', '2026-11-01T10:05:00.000Z', '20.190.128.9'));
+      b1.signIns = packSignIns([
+        signIn('s-1', '2026-11-01T10:00:00.000Z', '20.190.128.4'),
+        signIn('s-2', '2026-11-01T10:05:00.000Z', '20.190.128.9'),
+      ]);
       const r1 = await ingest.writeBatch(b1, '2026-11-26T12:00:00.000Z');
       assert.equal(r1.stored, 2);
       assert.equal(r1.duplicates, 0);
 
       const b2 = emptyBatch();
-      b2.signIns.push(signIn('s-2', '2026-11-01T10:05:00.000Z', '20.190.128.9'));
-      b2.signIns.push(signIn('s-3', '2026-11-01T10:10:00.000Z', '20.190.128.10'));
+      b2.signIns = packSignIns([
+        signIn('s-2', '2026-11-01T10:05:00.000Z', '20.190.128.9'),
+        signIn('s-3', '2026-11-01T10:10:00.000Z', '20.190.128.10'),
+      ]);
       const r2 = await ingest.writeBatch(b2, '2026-11-26T12:00:01.000Z');
       assert.deepEqual([r2.stored, r2.duplicates], [1, 1]);
       assert.equal(r2.batch, r1.batch + 1);
       assert.equal(await logs.countSignIns(TENANT), 3);
+      // Incremental work finds what each batch brought per principal, and from which event time.
+      const arrivals = await t.store.db
+        .selectFrom('sign_in_arrivals')
+        .selectAll()
+        .orderBy('ingest_batch')
+        .execute();
+      assert.deepEqual(
+        arrivals.map((a) => [
+          Number(a.ingest_batch) - r1.batch,
+          a.first_created_at,
+          a.last_created_at,
+          Number(a.count),
+        ]),
+        [
+          [0, '2026-11-01T10:00:00.000Z', '2026-11-01T10:05:00.000Z', 2],
+          [1, '2026-11-01T10:05:00.000Z', '2026-11-01T10:10:00.000Z', 2],
+        ],
+      );
       assert.equal(await logs.lastBatch(), r2.batch);
 
       const back = await logs.getSignIn(TENANT, 's-1');

@@ -7,17 +7,22 @@ import type {
   DirectoryAudit,
   QuarantinedRecord,
   ServicePrincipal,
-  SignIn,
 } from '../../domain/index.ts';
 import type { Store } from '../open-store.ts';
 import { auditToRow } from '../rows/audit-row.ts';
 import { applicationToRow, credentialToRow, principalToRow } from '../rows/inventory-rows.ts';
-import { signInToRow } from '../rows/sign-in-row.ts';
-import type { Database, ServicePrincipalTable } from '../schema.ts';
+import {
+  emptyPackedSignIns,
+  type PackedSignIns,
+  packedValue,
+  SIGN_IN_AT,
+  SIGN_IN_COLUMNS,
+} from '../rows/packed-sign-ins.ts';
+import type { Database, ServicePrincipalTable, SignInArrivalTable } from '../schema.ts';
 
 /** Everything one ingest transaction writes. */
 export interface IngestBatch {
-  signIns: SignIn[];
+  signIns: PackedSignIns;
   audits: { audit: DirectoryAudit; credentialChanges: CredentialChange[] }[];
   principals: ServicePrincipal[];
   applications: Application[];
@@ -34,14 +39,64 @@ export interface IngestWriteResult {
 
 /** An empty batch, to fill. */
 export function emptyBatch(): IngestBatch {
-  return { signIns: [], audits: [], principals: [], applications: [], credentials: [], quarantine: [] };
+  return {
+    signIns: emptyPackedSignIns(),
+    audits: [],
+    principals: [],
+    applications: [],
+    credentials: [],
+    quarantine: [],
+  };
 }
 
 /** How many records a batch holds (quarantined ones included). */
 export function batchSize(b: IngestBatch): number {
   return (
-    b.signIns.length + b.audits.length + b.principals.length + b.applications.length + b.quarantine.length
+    b.signIns.count + b.audits.length + b.principals.length + b.applications.length + b.quarantine.length
   );
+}
+
+/** Everything but the sign-ins of several batches, in one (these are few; sign-ins stay packed). */
+function mergeOthers(batches: readonly IngestBatch[]): IngestBatch {
+  if (batches.length === 1) return batches[0]!;
+  const out = emptyBatch();
+  for (const b of batches) {
+    out.audits.push(...b.audits);
+    out.principals.push(...b.principals);
+    out.applications.push(...b.applications);
+    out.credentials.push(...b.credentials);
+    out.quarantine.push(...b.quarantine);
+  }
+  return out;
+}
+
+/** Per principal, how many sign-ins a write brought and their event-time span. */
+function arrivals(packs: readonly PackedSignIns[], batch: number): SignInArrivalTable[] {
+  const byPrincipal = new Map<string, SignInArrivalTable>();
+  for (const pack of packs) {
+    for (let row = 0; row < pack.count; row++) {
+      const tenantId = packedValue(pack, row, SIGN_IN_AT.tenantId) as string;
+      const principalId = packedValue(pack, row, SIGN_IN_AT.principalId) as string;
+      const at = packedValue(pack, row, SIGN_IN_AT.createdAt) as string;
+      const key = `${tenantId}|${principalId}`;
+      const a = byPrincipal.get(key);
+      if (a === undefined) {
+        byPrincipal.set(key, {
+          ingest_batch: batch,
+          tenant_id: tenantId,
+          service_principal_id: principalId,
+          first_created_at: at,
+          last_created_at: at,
+          count: 1,
+        });
+      } else {
+        a.count++;
+        if (at < a.first_created_at) a.first_created_at = at;
+        if (at > a.last_created_at) a.last_created_at = at;
+      }
+    }
+  }
+  return [...byPrincipal.values()];
 }
 
 /** Inventory sync marks credentials missing from a fresh inventory object as removed, by this actor. */
@@ -63,6 +118,21 @@ export function createIngestQueries(store: Store) {
   // Filled only after commit, so a rolled-back batch cannot leave a stale entry.
   const knownPrincipals = new Set<string>();
 
+  /** Inserts row objects (the low-volume tables), skipping existing keys. */
+  function insertRows<T extends keyof Database & string>(
+    trx: Kysely<Database>,
+    table: T,
+    conflictColumns: readonly (keyof Database[T] & string)[],
+    rows: readonly Database[T][],
+  ): Promise<number> {
+    const first = rows[0];
+    if (first === undefined) return Promise.resolve(0);
+    const columns = Object.keys(first) as (keyof Database[T] & string)[];
+    const values: unknown[] = [];
+    for (const r of rows) for (const c of columns) values.push(r[c]);
+    return insertIgnore(trx, table, columns, conflictColumns, values);
+  }
+
   async function nextBatch(trx: Kysely<Database>): Promise<number> {
     // The counter row is locked by this update until commit, so concurrent writers take numbers
     // in commit order and a watermark reader never skips a batch committed late.
@@ -75,25 +145,37 @@ export function createIngestQueries(store: Store) {
     return Number(row.value);
   }
 
-  function logPrincipals(batch: IngestBatch, now: string): ServicePrincipalTable[] {
+  function logPrincipals(
+    packs: readonly PackedSignIns[],
+    batch: IngestBatch,
+    now: string,
+  ): ServicePrincipalTable[] {
     const seen = new Map<string, ServicePrincipalTable>();
     const add = (p: ServicePrincipal) => {
       const key = `${p.tenantId}|${p.id}`;
       if (!knownPrincipals.has(key) && !seen.has(key)) seen.set(key, principalToRow(p, now));
     };
-    for (const s of batch.signIns) {
-      add({
-        tenantId: s.tenantId,
-        id: s.servicePrincipalId,
-        appId: s.appId,
-        displayName: s.servicePrincipalName,
-        kind: s.kind === 'managedIdentity' ? 'managedIdentity' : 'application',
-        servicePrincipalType: s.kind === 'managedIdentity' ? 'ManagedIdentity' : 'Application',
-        appOwnerOrganizationId: null,
-        accountEnabled: null,
-        createdAt: null,
-        source: 'log',
-      });
+    for (const pack of packs) {
+      for (let row = 0; row < pack.count; row++) {
+        const tenantId = packedValue(pack, row, SIGN_IN_AT.tenantId) as string;
+        const id = packedValue(pack, row, SIGN_IN_AT.principalId) as string;
+        const key = `${tenantId}|${id}`;
+        // Most sign-ins are of principals already known: decide that before building anything.
+        if (knownPrincipals.has(key) || seen.has(key)) continue;
+        const managed = packedValue(pack, row, SIGN_IN_AT.kind) === 'managedIdentity';
+        add({
+          tenantId,
+          id,
+          appId: packedValue(pack, row, SIGN_IN_AT.appId) as string | null,
+          displayName: packedValue(pack, row, SIGN_IN_AT.principalName) as string | null,
+          kind: managed ? 'managedIdentity' : 'application',
+          servicePrincipalType: managed ? 'ManagedIdentity' : 'Application',
+          appOwnerOrganizationId: null,
+          accountEnabled: null,
+          createdAt: null,
+          source: 'log',
+        });
+      }
     }
     for (const { credentialChanges } of batch.audits) {
       for (const c of credentialChanges) {
@@ -242,16 +324,42 @@ export function createIngestQueries(store: Store) {
   }
 
   return {
-    /** Writes one batch in one transaction; duplicates (same tenant and source id) are skipped. */
-    async writeBatch(batch: IngestBatch, now: string): Promise<IngestWriteResult> {
-      const principalRows = logPrincipals(batch, now);
+    /**
+     * Writes one batch, or several together, in one transaction; records already stored (same
+     * tenant and source id) are skipped and counted as duplicates.
+     */
+    async writeBatch(batches: IngestBatch | readonly IngestBatch[], now: string): Promise<IngestWriteResult> {
+      const parts: readonly IngestBatch[] = Array.isArray(batches) ? batches : [batches as IngestBatch];
+      const batch = mergeOthers(parts);
+      const packs = parts.map((p) => p.signIns);
+      const signInCount = packs.reduce((n, p) => n + p.count, 0);
+      const principalRows = logPrincipals(packs, batch, now);
       const result = await store.db.transaction().execute(async (trx) => {
         const seq = await nextBatch(trx);
-        const signIns = batch.signIns.map((s) => signInToRow(s, seq));
-        const storedSignIns = await insertIgnore(trx, 'sign_ins', ['tenant_id', 'id'], signIns);
+        let storedSignIns = 0;
+        for (const pack of packs) {
+          storedSignIns += await insertIgnore(
+            trx,
+            'sign_ins',
+            SIGN_IN_COLUMNS,
+            ['tenant_id', 'id'],
+            pack.values,
+            {
+              ingest_batch: seq,
+            },
+          );
+        }
+        // A batch of nothing but duplicates brought nothing new to process.
+        if (storedSignIns > 0)
+          await insertRows(
+            trx,
+            'sign_in_arrivals',
+            ['ingest_batch', 'tenant_id', 'service_principal_id'],
+            arrivals(packs, seq),
+          );
         const audits = batch.audits.map((a) => auditToRow(a.audit, seq));
-        const storedAudits = await insertIgnore(trx, 'directory_audits', ['tenant_id', 'id'], audits);
-        await insertIgnore(trx, 'service_principals', ['tenant_id', 'id'], principalRows);
+        const storedAudits = await insertRows(trx, 'directory_audits', ['tenant_id', 'id'], audits);
+        await insertRows(trx, 'service_principals', ['tenant_id', 'id'], principalRows);
         for (const { credentialChanges } of batch.audits) {
           for (const c of credentialChanges) await applyCredentialChange(trx, c, now);
         }
@@ -267,13 +375,13 @@ export function createIngestQueries(store: Store) {
           text: q.text,
           created_at: now,
         }));
-        await insertIgnore(trx, 'quarantine', ['fingerprint'], quarantineRows);
+        await insertRows(trx, 'quarantine', ['fingerprint'], quarantineRows);
         const inventoryCount = batch.principals.length + batch.applications.length;
         return {
           batch: seq,
           stored: storedSignIns + storedAudits + inventoryChanged,
           duplicates:
-            signIns.length -
+            signInCount -
             storedSignIns +
             (audits.length - storedAudits) +
             (inventoryCount - inventoryChanged),

@@ -1,44 +1,6 @@
 import type { SignIn } from '../../domain/index.ts';
 import type { SignInTable } from '../schema.ts';
 
-/** Maps a domain sign-in to its row; the column order here is the insert's parameter order. */
-export function signInToRow(s: SignIn, batch: number): SignInTable {
-  return {
-    tenant_id: s.tenantId,
-    id: s.id,
-    ingest_batch: batch,
-    kind: s.kind,
-    created_at: s.createdAt,
-    service_principal_id: s.servicePrincipalId,
-    service_principal_name: s.servicePrincipalName,
-    app_id: s.appId,
-    ip_address: s.ipAddress,
-    asn: s.asn,
-    as_org: s.asOrg,
-    country: s.country,
-    state: s.state,
-    city: s.city,
-    hosting: s.hosting === null ? null : s.hosting ? 1 : 0,
-    hosting_provider: s.hostingProvider,
-    resource_id: s.resourceId,
-    resource_name: s.resourceName,
-    resource_service_principal_id: s.resourceServicePrincipalId,
-    user_agent: s.userAgent,
-    credential_type: s.credentialType,
-    credential_key_id: s.credentialKeyId,
-    credential_thumbprint: s.credentialThumbprint,
-    federated_credential_id: s.federatedCredentialId,
-    status_code: s.statusCode,
-    failure_reason: s.failureReason,
-    conditional_access_status: s.conditionalAccessStatus,
-    applied_policies: s.appliedPolicies,
-    request_id: s.requestId,
-    correlation_id: s.correlationId,
-    msi_type: s.msiType,
-    associated_resource_id: s.associatedResourceId,
-  };
-}
-
 /** Maps a stored row back to the domain sign-in. */
 export function rowToSignIn(r: SignInTable): SignIn {
   return {

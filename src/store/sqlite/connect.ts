@@ -31,32 +31,40 @@ export function connectSqlite(url: string): { db: Kysely<Database>; capabilities
   // Statements compiled by Kysely once and prepared once: the per-row cost is then one bound run.
   // SQLite's connection is single and Kysely holds it for the whole transaction we are called in,
   // so running on the raw handle here is inside that transaction.
-  const prepared = new Map<string, { stmt: BetterSqlite3.Statement; columns: string[] }>();
-  const insertIgnore: InsertIgnore = async (_trx, table, conflictColumns, rows) => {
-    const first = rows[0];
-    if (first === undefined) return 0;
-    const columns = Object.keys(first);
-    const key = `${table}|${columns.join(',')}`;
-    let entry = prepared.get(key);
-    if (entry === undefined) {
+  const prepared = new Map<string, BetterSqlite3.Statement>();
+  const insertIgnore: InsertIgnore = async (
+    _trx,
+    table,
+    columns,
+    conflictColumns,
+    values,
+    constants = {},
+  ) => {
+    const n = columns.length;
+    if (values.length === 0 || n === 0) return 0;
+    const constantColumns = Object.keys(constants);
+    const key = `${table}|${columns.join(',')}|${constantColumns.join(',')}|${conflictColumns.join(',')}`;
+    let stmt = prepared.get(key);
+    if (stmt === undefined) {
+      const placeholder = Object.fromEntries([...columns, ...constantColumns].map((c) => [c, null]));
       const compiled: CompiledQuery = db
         .insertInto(table)
         // biome-ignore lint/suspicious/noExplicitAny: a placeholder row only fixes the column order
-        .values(first as any)
+        .values(placeholder as any)
         // biome-ignore lint/suspicious/noExplicitAny: conflict columns are checked by the signature
         .onConflict((oc) => oc.columns(conflictColumns as any).doNothing())
         .compile();
-      entry = { stmt: raw.prepare(compiled.sql), columns };
-      prepared.set(key, entry);
+      stmt = raw.prepare(compiled.sql);
+      prepared.set(key, stmt);
     }
-    const { stmt, columns: cols } = entry;
-    const n = cols.length;
-    const values = new Array<unknown>(n);
+    const row = new Array<unknown>(n + constantColumns.length);
+    for (let j = 0; j < constantColumns.length; j++) {
+      row[n + j] = (constants as Record<string, unknown>)[constantColumns[j]!];
+    }
     let inserted = 0;
-    for (const row of rows) {
-      const r = row as unknown as Record<string, unknown>;
-      for (let i = 0; i < n; i++) values[i] = r[cols[i]!];
-      inserted += stmt.run(values).changes;
+    for (let k = 0; k < values.length; k += n) {
+      for (let i = 0; i < n; i++) row[i] = values[k + i];
+      inserted += stmt.run(row).changes;
     }
     return inserted;
   };
