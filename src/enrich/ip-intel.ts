@@ -1,4 +1,5 @@
-import { loadAsnDatabase } from './asn-database.ts';
+import { join } from 'node:path';
+import { loadAsnDatabaseCached } from './asn-database-cache.ts';
 import { openCountryDatabase } from './country-database.ts';
 import { defaultDataPaths } from './default-data-paths.ts';
 import { hostingProviderForAs } from './hosting-networks.ts';
@@ -35,6 +36,11 @@ export interface IpIntelOptions {
   hostingRanges?: HostingRange[];
   /** Extra AS number → provider name entries; they override the built-in list. */
   hostingAsns?: Record<number, string>;
+  /**
+   * Where to keep the indexed ASN tables between starts (default: `node_modules/.cache/vigil`
+   * beside the data package); null reads the CSV files every time.
+   */
+  cacheDir?: string | null;
 }
 
 /** Loaded IP data with a synchronous, allocation-light lookup. */
@@ -59,8 +65,10 @@ export async function loadIpIntel(options: IpIntelOptions = {}): Promise<IpIntel
   const countryMmdbPath = options.countryMmdbPath ?? defaultDataPaths().countryMmdbPath;
   const extraAsns = readExtraAsns(options.hostingAsns ?? {});
   const userRanges = buildHostingRanges(options.hostingRanges ?? []);
+  const cacheDir =
+    options.cacheDir === undefined ? join(asnDataDir, '..', '..', '.cache', 'vigil') : options.cacheDir;
   const [asnData, countries] = await Promise.all([
-    loadAsnDatabase(asnDataDir),
+    loadAsnDatabaseCached(asnDataDir, cacheDir),
     openCountryDatabase(countryMmdbPath),
   ]);
   const { ipv4, ipv6, asns, orgs } = asnData;
