@@ -16,6 +16,10 @@ function flag(args: string[], name: string, fallback: number): number {
   return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
 }
 
+function removeDatabase(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+}
+
 /** Runs `vigil import --json` on the file and samples the child's peak resident memory (VmHWM). */
 async function runImport(
   input: string,
@@ -190,22 +194,35 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       `input: ${records} records, ${(bytes / 1e6).toFixed(1)} MB (${Math.round(bytes / records)} bytes each)`,
     );
 
-    const refStart = performance.now();
-    const refCount = await reference(input, join(dir, 'reference.db'));
-    const refSeconds = (performance.now() - refStart) / 1000;
-    const referencePerSecond = Math.round(refCount / refSeconds);
-    console.error(`reference: ${referencePerSecond} records/s`);
-
-    // Vigil runs as users run it: `vigil import`, in a process of its own, so its memory is its own.
-    const { summary, peakRssMb } = await runImport(input, join(dir, 'vigil.db'));
-    if (summary.stored !== records) throw new Error(`stored ${summary.stored} of ${records} records`);
-    console.error(
-      `vigil: ${summary.recordsPerSecond} records/s, stored ${summary.stored}, peak RSS ${peakRssMb} MB`,
-    );
+    // Shared machines drift: each side runs twice, alternating, and its better run counts.
+    let referencePerSecond = 0;
+    let recordsPerSecond = 0;
+    let peakRssMb = 0;
+    for (let round = 0; round < 2; round++) {
+      const refDb = join(dir, `reference-${round}.db`);
+      const refStart = performance.now();
+      const refCount = await reference(input, refDb);
+      const roundRate = Math.round(refCount / ((performance.now() - refStart) / 1000));
+      referencePerSecond = Math.max(referencePerSecond, roundRate);
+      removeDatabase(refDb);
+      const vigilDb = join(dir, `vigil-${round}.db`);
+      // Vigil runs as users run it: `vigil import`, in a process of its own, so its memory is its own.
+      const run = await runImport(input, vigilDb);
+      removeDatabase(vigilDb);
+      if (run.summary.stored !== records)
+        throw new Error(`stored ${run.summary.stored} of ${records} records`);
+      console.error(
+        `round ${round + 1}: reference ${roundRate} records/s, vigil ${run.summary.recordsPerSecond} records/s, ` +
+          `peak RSS ${run.peakRssMb} MB`,
+      );
+      // The best rate, and the worst memory: a figure to promise, not to flatter.
+      peakRssMb = Math.max(peakRssMb, run.peakRssMb);
+      recordsPerSecond = Math.max(recordsPerSecond, run.summary.recordsPerSecond);
+    }
     return {
-      recordsPerSecond: summary.recordsPerSecond,
+      recordsPerSecond,
       referencePerSecond,
-      ratio: Math.round((summary.recordsPerSecond / referencePerSecond) * 100) / 100,
+      ratio: Math.round((recordsPerSecond / referencePerSecond) * 100) / 100,
       peakRssMb,
       records,
       bytesPerRecord: Math.round(bytes / records),

@@ -48,11 +48,13 @@ export const ingestFoundation: Migration = {
       .addColumn('associated_resource_id', 'text')
       .addPrimaryKeyConstraint('sign_ins_pk', ['tenant_id', 'id'])
       .execute();
-    // Detection reads a principal's sign-ins in event-time order.
+    // Detection reads a principal's sign-ins in event-time order. Principal object ids are GUIDs,
+    // unique across tenants, so the tenant need not lead the key: a shorter key is fewer index
+    // pages for every insert to touch (queries still filter by tenant).
     await db.schema
       .createIndex('sign_ins_principal_time')
       .on('sign_ins')
-      .columns(['tenant_id', 'service_principal_id', 'created_at'])
+      .columns(['service_principal_id', 'created_at'])
       .execute();
     // What each batch brought, per principal: incremental work reads this small table to find the
     // principals with new sign-ins and the event time to resume from, instead of an index on the
