@@ -184,7 +184,7 @@ async function runWorkers(
           workerData: { entry: WORKER_ENTRY.entry, setup },
           // A larger young generation: parsing allocates short-lived objects by the million, and
           // fewer, larger scavenges cost less than many small ones.
-          resourceLimits: { maxYoungGenerationSizeMb: 64 },
+          resourceLimits: { maxYoungGenerationSizeMb: 32 },
         });
         pool.push(worker);
         let current: string | null = null;
