@@ -3,7 +3,6 @@ import { appliedPoliciesText } from '../normalise/applied-policies-text.ts';
 import { fieldReason } from '../normalise/field-reason.ts';
 import { isJsonObject, type JsonObject } from '../normalise/is-json-object.ts';
 import { normaliseConditionalAccessStatus } from '../normalise/normalise-conditional-access-status.ts';
-import { normaliseCountryCode } from '../normalise/normalise-country-code.ts';
 import { normaliseCredentialType } from '../normalise/normalise-credential-type.ts';
 import { normaliseGuid } from '../normalise/normalise-guid.ts';
 import { normaliseIdentifier } from '../normalise/normalise-identifier.ts';
@@ -12,6 +11,7 @@ import { normaliseStatusCode } from '../normalise/normalise-status-code.ts';
 import { normaliseThumbprint } from '../normalise/normalise-thumbprint.ts';
 import { normaliseTimestamp } from '../normalise/normalise-timestamp.ts';
 import { optionalString } from '../normalise/optional-string.ts';
+import { readSignInLocation } from '../normalise/read-sign-in-location.ts';
 
 /** Managed identity type, when the record says there is one (`none` and blanks mean there is not). */
 function managedIdentityType(value: unknown): string | null {
@@ -78,17 +78,8 @@ export function signInFromGraph(
   const ipAddress = normaliseIpAddress(p.ipAddress);
   if (ipAddress === false) return quarantine(format, fieldReason('ipAddress', p.ipAddress, 'an IP address'));
 
-  const location = p.location;
-  let country: string | null = null;
-  let state: string | null = null;
-  let city: string | null = null;
-  if (isJsonObject(location)) {
-    country = normaliseCountryCode(location.countryOrRegion);
-    state = optionalString(location.state);
-    city = optionalString(location.city);
-  } else if (location !== undefined && location !== null) {
-    return quarantine(format, fieldReason('location', location, 'an object'));
-  }
+  const place = readSignInLocation(p.location);
+  if (place === null) return quarantine(format, fieldReason('location', p.location, 'an object'));
 
   const msi = p.managedServiceIdentity;
   let msiType: string | null = null;
@@ -115,9 +106,9 @@ export function signInFromGraph(
     ipAddress,
     asn: asnOf(p.autonomousSystemNumber),
     asOrg: null,
-    country,
-    state,
-    city,
+    country: place.country,
+    state: place.state,
+    city: place.city,
     hosting: null,
     hostingProvider: null,
     resourceId: normaliseIdentifier(p.resourceId),

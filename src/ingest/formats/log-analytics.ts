@@ -13,6 +13,7 @@ import { normaliseThumbprint } from '../normalise/normalise-thumbprint.ts';
 import { normaliseTimestamp } from '../normalise/normalise-timestamp.ts';
 import { optionalString } from '../normalise/optional-string.ts';
 import { INVALID_JSON, readJsonColumn } from '../normalise/read-json-column.ts';
+import { readSignInLocation } from '../normalise/read-sign-in-location.ts';
 import { type AuditFieldNames, buildDirectoryAudit } from './graph-directory-audit.ts';
 
 const FORMAT: InputFormat = 'logAnalytics';
@@ -98,18 +99,10 @@ function signInFromRow(row: JsonObject, kind: WorkloadKind, defaultTenantId: str
 
   const location = readJsonColumn(row.LocationDetails);
   if (location === INVALID_JSON) return quarantine(notJson('LocationDetails'));
-  let country: string | null = null;
-  let state: string | null = null;
-  let city: string | null = null;
-  if (isJsonObject(location)) {
-    country = normaliseCountryCode(location.countryOrRegion);
-    state = optionalString(location.state);
-    city = optionalString(location.city);
-  } else if (location !== undefined && location !== null) {
-    return quarantine(fieldReason('LocationDetails', location, 'an object'));
-  }
+  const place = readSignInLocation(location);
+  if (place === null) return quarantine(fieldReason('LocationDetails', location, 'an object'));
   // `Location` holds the country code alone; it fills in when `LocationDetails` is absent.
-  country ??= normaliseCountryCode(row.Location);
+  const country = place.country ?? normaliseCountryCode(row.Location);
 
   const policies = readJsonColumn(row.ConditionalAccessPolicies);
   if (policies === INVALID_JSON) return quarantine(notJson('ConditionalAccessPolicies'));
@@ -141,8 +134,8 @@ function signInFromRow(row: JsonObject, kind: WorkloadKind, defaultTenantId: str
     asn: asnOf(row.AutonomousSystemNumber),
     asOrg: null,
     country,
-    state,
-    city,
+    state: place.state,
+    city: place.city,
     hosting: null,
     hostingProvider: null,
     // `ResourceIdentity` is the table's name for Graph `resourceId` (the resource's app id).
