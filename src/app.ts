@@ -8,6 +8,7 @@ import { createIngestMetrics } from './api/metrics/ingest-metrics.ts';
 import type { Config } from './config/schema.ts';
 import type { IpIntel } from './enrich/ip-intel.ts';
 import type { Store } from './store/open-store.ts';
+import { createIngestQueries } from './store/queries/ingest-queries.ts';
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -50,6 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       enrich: deps.intel !== null,
       ...(deps.intel ? { intel: deps.intel } : {}),
       observe: metrics.observe,
+      ingest: createIngestQueries(store),
     },
     bodyLimitBytes: config.bodyLimitBytes,
     requireIngest: requirePermission('Ingest.Write'),

@@ -25,6 +25,8 @@ export interface IngestDeps {
   now?: () => string;
   /** Called after each committed batch (metrics). */
   observe?: BatchObserver;
+  /** Ingest queries to share between calls (their cache of known principals spans requests). */
+  ingest?: ReturnType<typeof createIngestQueries>;
 }
 
 /** Progress of a file import, for a progress bar. */
@@ -48,7 +50,7 @@ export interface ImportOptions {
   /** Tenant for records that name none (default: the configured tenant). */
   tenantId?: string;
   onProgress?: (p: ImportProgress) => void;
-  /** Worker threads to use (default: one per core, at most four). */
+  /** Parse workers to use (default: one per core but the writer's, at most four). */
   workers?: number;
 }
 
@@ -70,7 +72,7 @@ function handover(deps: IngestDeps): { records: number; inFlight: number } {
 
 /** The writer every path shares: this thread, group commit up to the configured batch size. */
 function storeWriter(deps: IngestDeps) {
-  return createBatchWriter(createIngestQueries(deps.store), deps.now ?? nowIso, {
+  return createBatchWriter(deps.ingest ?? createIngestQueries(deps.store), deps.now ?? nowIso, {
     observe: deps.observe,
     maxRecordsPerTransaction: deps.config.ingestBatchSize,
   });
@@ -96,9 +98,9 @@ function intelFor(deps: IngestDeps): Promise<IpIntel | null> {
 
 /**
  * Imports files and directories. Worker threads each take a share of the input (whole files, or
- * ranges of a large NDJSON file) and parse and write it themselves, each batch in its own
- * transaction: killing an import loses at most the batches in flight, and running it again
- * stores only what is missing.
+ * line-aligned ranges of a large NDJSON file) and parse it; this thread writes what they hand
+ * over, in transactions: killing an import loses at most the transactions in flight, and running
+ * it again stores only what is missing.
  */
 export async function importFiles(
   paths: string[],
