@@ -52,6 +52,8 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** Parse workers to use (default: one per core but the writer's, at most four). */
   workers?: number;
+  /** Files at least this large are split between workers (default 16 MiB). */
+  splitMinBytes?: number;
 }
 
 // One JSON document (pretty-printed arrays, pages) is parsed whole; past this it is read as lines.
@@ -140,7 +142,7 @@ export async function importFiles(
   }
   // This thread writes; the other cores parse (more parsers than that would starve the writer).
   const workers = Math.max(1, options.workers ?? Math.min(4, availableParallelism() - 1));
-  const units = await planWork(files, workers, deps.config.maxRecordBytes);
+  const units = await planWork(files, workers, deps.config.maxRecordBytes, options.splitMinBytes);
   const totals = await runWorkers(
     units,
     Math.min(workers, units.length),

@@ -12,8 +12,8 @@ export interface WorkUnit {
   size: number;
 }
 
-// Below this a file is not worth splitting: per-unit start-up costs more than it saves.
-const SPLIT_MIN_BYTES = 16 * 1024 * 1024;
+/** Below this a file is not worth splitting: per-unit start-up costs more than it saves. */
+export const SPLIT_MIN_BYTES = 16 * 1024 * 1024;
 
 /**
  * Splits the work so every worker has some: files are units of their own, and a large,
@@ -24,11 +24,12 @@ export async function planWork(
   files: SourceFile[],
   workers: number,
   maxRecordBytes: number,
+  splitMinBytes: number = SPLIT_MIN_BYTES,
 ): Promise<WorkUnit[]> {
   const units: WorkUnit[] = [];
   for (const f of files) {
     const parts =
-      workers > 1 && f.size >= SPLIT_MIN_BYTES ? await splitPoints(f, workers, maxRecordBytes) : null;
+      workers > 1 && f.size >= splitMinBytes ? await splitPoints(f, workers, maxRecordBytes) : null;
     if (parts === null) {
       units.push({ path: f.path, start: 0, end: null, size: f.size });
       continue;
