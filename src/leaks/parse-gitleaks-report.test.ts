@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadLeakFixture, TEST_CERTIFICATE } from '../../test/fixtures/leaks/load-leak-fixture.ts';
+import { parseGitleaksReport } from './parse-gitleaks-report.ts';
+
+describe('parseGitleaksReport', () => {
+  const { leaks, rejected } = parseGitleaksReport(loadLeakFixture('gitleaks-report.json'));
+
+  it('keeps the Azure rule finding with where and when it was committed', () => {
+    const commit = '4b8e2f1c9d7a3e6b5f0c2d8a1e9b7f3c6d4a2e10';
+    assert.deepEqual(leaks[0], {
+      kind: 'clientSecret',
+      source: 'gitleaks',
+      secret: 'Qx78Q~FAKE-test-secret.do-not-use.000000',
+      certificatePem: null,
+      publicKeyFingerprint: null,
+      thumbprint: null,
+      appId: null,
+      tenantId: null,
+      url: `https://github.com/contoso/billing-sync/blob/${commit}/.env#L4`,
+      file: '.env',
+      line: 4,
+      foundAt: '2025-08-19T14:02:51.000Z',
+      commit,
+      detector: 'azure-ad-client-secret',
+      verified: null,
+      resolved: false,
+      resolution: null,
+    });
+  });
+
+  it('keeps a generic-api-key finding whose value has the Entra client secret shape', () => {
+    assert.equal(leaks[1]?.kind, 'clientSecret');
+    assert.equal(leaks[1]?.secret, 'm2L5Q~FAKE.appsettings.secret-TEST-0001');
+    assert.equal(leaks[1]?.detector, 'generic-api-key');
+    assert.equal(leaks[1]?.file, 'src/appsettings.json');
+    // `2025-09-02 11:47:10 +0200`, git's own date format.
+    assert.equal(leaks[1]?.foundAt, '2025-09-02T09:47:10.000Z');
+  });
+
+  it('keeps a private key as its public key fingerprint, with no commit in a directory scan', () => {
+    assert.equal(leaks[2]?.kind, 'privateKey');
+    assert.equal(leaks[2]?.publicKeyFingerprint, TEST_CERTIFICATE.publicKeyFingerprint);
+    assert.equal(leaks[2]?.secret, null);
+    assert.equal(leaks[2]?.file, 'certs/billing-sync-test.pem');
+    assert.equal(leaks[2]?.line, 25);
+    assert.deepEqual([leaks[2]?.commit, leaks[2]?.url, leaks[2]?.foundAt], [null, null, null]);
+    assert.equal(leaks.length, 3);
+  });
+
+  it('skips findings that are not Azure credentials and rejects redacted ones as unusable', () => {
+    assert.deepEqual(rejected, [
+      { index: 2, reason: 'generic-api-key: not an Azure credential', skipped: true },
+      { index: 3, reason: 'aws-access-token: not an Azure credential', skipped: true },
+      {
+        index: 5,
+        reason:
+          'azure-ad-client-secret: secret redacted in the report (run gitleaks without --redact so it can be matched)',
+        skipped: false,
+      },
+    ]);
+  });
+
+  it('never throws on broken input', () => {
+    assert.deepEqual(parseGitleaksReport('[{"RuleID": "azure-ad-client-sec'), {
+      leaks: [],
+      rejected: [{ line: 1, reason: 'line is not JSON', skipped: false }],
+    });
+    assert.deepEqual(parseGitleaksReport('[{"File": ".env"}, 42]').rejected, [
+      { index: 0, reason: 'not a gitleaks finding (no RuleID)', skipped: false },
+      { index: 1, reason: 'not a gitleaks finding (no RuleID)', skipped: false },
+    ]);
+    assert.deepEqual(parseGitleaksReport(''), { leaks: [], rejected: [] });
+  });
+});
