@@ -16,7 +16,12 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 test('a file split between parse workers stores every record once and quarantines by the right line', async () => {
   const model = createTenantModel({ seed: 21, principals: 20, managedIdentities: 4 });
   const lines = [
-    ...generateSignInLines(model, { seed: 21, count: 3000, start: new Date('2026-11-01T00:00:00Z'), days: 1 }),
+    ...generateSignInLines(model, {
+      seed: 21,
+      count: 3000,
+      start: new Date('2026-11-01T00:00:00Z'),
+      days: 1,
+    }),
   ];
   // Break one line in the last third, which a later worker reads from the middle of the file.
   const broken = 2500;
