@@ -10,6 +10,7 @@ import { loadAsnDatabase } from '#src/enrich/asn-database.ts';
 import { defaultDataPaths } from '#src/enrich/default-data-paths.ts';
 import { HOSTING_ASNS } from '#src/enrich/hosting-networks.ts';
 import { type IpFacts, loadIpIntel } from '#src/enrich/ip-intel.ts';
+import { createRandom } from '../src/simulate/random.ts';
 
 // Workload sign-ins come mostly from clouds (Azure first), the rest from offices and homes behind
 // large ISPs, with a long tail anywhere: the mix below, weighted by share of addresses.
@@ -34,18 +35,6 @@ const RESIDENTIAL_ASNS = [
 ];
 const SHARES = { cloud: 0.6, residential: 0.3 }; // the rest: any range of the data
 
-// mulberry32: small, fast and deterministic for a given seed.
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function option(args: string[], name: string, fallback: number): number {
   const at = args.indexOf(`--${name}`);
   const value = at >= 0 ? Number(args[at + 1]) : fallback;
@@ -60,7 +49,8 @@ const ipv6Text = (w: ArrayLike<number>) =>
 // Builds the address lists from the ASN data's own ranges (a separate copy, loaded after IpIntel's
 // memory was measured and dropped before timing).
 async function buildAddresses(count: number, seed: number): Promise<{ ipv4: string[]; ipv6: string[] }> {
-  const random = createRandom(seed);
+  const rnd = createRandom(seed);
+  const random = () => rnd.next();
   const db = await loadAsnDatabase(defaultDataPaths().asnDataDir);
   const rangesByAsn = new Map<number, number[]>();
   for (let i = 0; i < db.ipv4.count; i++) {

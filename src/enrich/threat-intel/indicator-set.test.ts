@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createRandom } from '../../simulate/random.ts';
 import type { IpIndicator } from './indicator.ts';
 import { createIndicatorSet } from './indicator-set.ts';
+
+/** A deterministic generator, so a failure can be replayed. */
+function seeded(seed: number): () => number {
+  const rnd = createRandom(seed);
+  return () => rnd.next();
+}
 
 // Matching needs public addresses (documentation ranges are special-purpose and never match), so the
 // lists here use 11.0.0.0/8, a block never announced on the Internet, and 3ffe::/16, the returned 6bone
@@ -289,18 +296,6 @@ describe('createIndicatorSet', () => {
     }
   });
 });
-
-// A small deterministic generator (mulberry32), so a failure can be replayed.
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 function randomBigInt(random: () => number, bits: number): bigint {
   let value = 0n;
