@@ -4,6 +4,7 @@ import { withStore } from './context.ts';
 import { registerImportCommand } from './import-command.ts';
 import { registerKeysCommand } from './keys-command.ts';
 import { registerQuarantineCommand } from './quarantine-command.ts';
+import { registerRiskyCommands } from './risky-command.ts';
 import { registerServeCommand } from './serve-command.ts';
 
 /** Builds the `vigil` command line. */
@@ -19,6 +20,7 @@ export function createProgram(): Command {
   registerImportCommand(program);
   registerQuarantineCommand(program);
   registerKeysCommand(program);
+  registerRiskyCommands(program);
   program
     .command('migrate')
     .description('apply pending store migrations (serve and every command also do this on start)')

@@ -152,6 +152,51 @@ export interface ApiKeyTable {
   revoked_at: string | null;
 }
 
+/** Risk detections (Graph servicePrincipalRiskDetection); JSON parts as text. */
+export interface RiskDetectionTable {
+  tenant_id: string;
+  id: string;
+  principal_id: string;
+  risk_event_type: string;
+  risk_level: string;
+  risk_state: string;
+  risk_detail: string;
+  activity: string;
+  activity_date_time: string;
+  detected_date_time: string;
+  last_updated_date_time: string;
+  ip_address: string | null;
+  location: string | null;
+  key_ids: string;
+  request_id: string | null;
+  correlation_id: string | null;
+  additional_info: string;
+}
+
+/** Each principal's current risk (Graph riskyServicePrincipal, less what the inventory holds). */
+export interface RiskyPrincipalTable {
+  tenant_id: string;
+  principal_id: string;
+  risk_level: string;
+  risk_state: string;
+  risk_detail: string;
+  risk_last_updated_date_time: string | null;
+}
+
+/** Every change of a principal's risk, with who made it. */
+export interface RiskHistoryTable {
+  tenant_id: string;
+  id: string;
+  principal_id: string;
+  risk_level: string;
+  risk_state: string;
+  risk_detail: string;
+  risk_last_updated_date_time: string;
+  initiated_by: string | null;
+  activity_detail: string;
+  activity_risk_event_types: string;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   counters: CounterTable;
@@ -163,4 +208,7 @@ export interface Database {
   credentials: CredentialTable;
   quarantine: QuarantineTable;
   api_keys: ApiKeyTable;
+  risk_detections: RiskDetectionTable;
+  risky_principals: RiskyPrincipalTable;
+  risk_history: RiskHistoryTable;
 }

@@ -19,7 +19,7 @@ export function startVigil(
   input?: Buffer | string,
 ): ChildProcess {
   const child = spawn(process.execPath, [VIGIL_BIN, ...args], {
-    env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', VIGIL_FROM_SOURCE: '1', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   if (input !== undefined) child.stdin?.end(input);

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import { ingestFoundation } from './2026-11-26-0001-ingest-foundation.ts';
+import { risk } from './2026-11-27-0002-risk.ts';
 
 /** Every migration, by name; names sort in the order they apply. An explicit list: no directory scanning. */
 export const migrations: Record<string, Migration> = {
   '2026-11-26-0001-ingest-foundation': ingestFoundation,
+  '2026-11-27-0002-risk': risk,
 };

@@ -1,6 +1,7 @@
 import type { Credential, ServicePrincipal } from '../../domain/index.ts';
 import type { Store } from '../open-store.ts';
 import { rowToCredential, rowToPrincipal } from '../rows/inventory-rows.ts';
+import type { ServicePrincipalTable } from '../schema.ts';
 
 /** Reads service principals, applications and credentials. */
 export function createInventoryQueries(store: Store) {
@@ -33,6 +34,20 @@ export function createInventoryQueries(store: Store) {
         .orderBy('key_id')
         .execute();
       return rows.map(rowToCredential);
+    },
+    /** Stored rows of the named principals, by id (for joining names and types into other views). */
+    async principalRows(
+      tenantId: string,
+      ids: readonly string[],
+    ): Promise<Map<string, ServicePrincipalTable>> {
+      if (ids.length === 0) return new Map();
+      const rows = await store.db
+        .selectFrom('service_principals')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', 'in', [...new Set(ids)])
+        .execute();
+      return new Map(rows.map((r) => [r.id, r]));
     },
     async countApplications(tenantId: string): Promise<number> {
       const row = await store.db
