@@ -38,6 +38,8 @@ function exportTree(): string {
       copyFileSync(from, join(dir, name));
     }
   }
+  // A directory of exports often holds other files too: they are left alone, not quarantined.
+  writeFileSync(join(dir, 'README.md'), '# Exports for the audit\n\nPulled from the storage account.\n');
   return dir;
 }
 
@@ -69,6 +71,7 @@ for (const dialect of dialects) {
         { ...EXPECTED, duplicates: 0 },
       );
       assert.equal(a.files, 9);
+      assert.deepEqual(a.ignored, [join(dir, 'README.md')]);
 
       const second = await runVigil(['import', '--json', '--tenant', TENANT, dir], t.env);
       const b = JSON.parse(second.stdout);

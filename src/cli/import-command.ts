@@ -34,6 +34,7 @@ export function registerImportCommand(program: Command): void {
           };
           let files = 1;
           let missing: string[] = [];
+          let ignored: string[] = [];
           if (fromStdin) {
             result = await importStream(process.stdin, '-', deps, { tenantId });
           } else {
@@ -44,6 +45,7 @@ export function registerImportCommand(program: Command): void {
             result = r;
             files = r.files;
             missing = r.missing;
+            ignored = r.ignored;
           }
           bar?.stop();
           const seconds = (Date.now() - started) / 1000;
@@ -55,6 +57,7 @@ export function registerImportCommand(program: Command): void {
             quarantined: result.quarantined,
             files,
             missing,
+            ignored,
             seconds: Math.round(seconds * 100) / 100,
             recordsPerSecond: seconds > 0 ? Math.round(result.read / seconds) : result.read,
           };
@@ -70,6 +73,11 @@ export function registerImportCommand(program: Command): void {
               `  quarantined  ${summary.quarantined}${summary.quarantined > 0 ? '  — see them with: vigil quarantine list' : ''}`,
             ];
             for (const m of missing) lines.push(`  not found:   ${m}`);
+            if (ignored.length > 0) {
+              lines.push(
+                `  left alone:  ${ignored.length} file${ignored.length === 1 ? '' : 's'} not named like log data (${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})`,
+              );
+            }
             process.stdout.write(`${lines.join('\n')}\n`);
           }
           if (missing.length > 0) process.exitCode = 1;

@@ -3,6 +3,7 @@ import { ConfigError } from '../config/load.ts';
 import { withStore } from './context.ts';
 import { registerImportCommand } from './import-command.ts';
 import { registerKeysCommand } from './keys-command.ts';
+import { registerLeaksCommand } from './leaks-command.ts';
 import { registerQuarantineCommand } from './quarantine-command.ts';
 import { registerRiskyCommands } from './risky-command.ts';
 import { registerServeCommand } from './serve-command.ts';
@@ -21,6 +22,7 @@ export function createProgram(): Command {
   registerQuarantineCommand(program);
   registerKeysCommand(program);
   registerRiskyCommands(program);
+  registerLeaksCommand(program);
   program
     .command('migrate')
     .description('apply pending store migrations (serve and every command also do this on start)')

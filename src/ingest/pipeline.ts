@@ -39,10 +39,12 @@ export interface ImportProgress {
   records: number;
 }
 
-/** The outcome of an import: counts, files and what could not be found. */
+/** The outcome of an import: counts, files, what could not be found and what was not data. */
 export interface ImportResult extends IngestTotals {
   files: number;
   missing: string[];
+  /** Files inside the given directories not named like log data, left alone. */
+  ignored: string[];
 }
 
 /** Options of one import. */
@@ -109,7 +111,7 @@ export async function importFiles(
   deps: IngestDeps,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
-  const { files, missing } = await listSourceFiles(paths);
+  const { files, missing, ignored } = await listSourceFiles(paths);
   const bytesTotal = files.reduce((n, f) => n + f.size, 0);
   const progress: ImportProgress = {
     file: '',
@@ -120,7 +122,7 @@ export async function importFiles(
     records: 0,
   };
   const tenantId = options.tenantId ?? deps.config.defaultTenantId;
-  if (files.length === 0) return { ...emptyTotals(), files: 0, missing };
+  if (files.length === 0) return { ...emptyTotals(), files: 0, missing, ignored };
   if (!deps.config.ingestWorkers) {
     const writer = storeWriter(deps);
     for (const f of files) {
@@ -138,7 +140,7 @@ export async function importFiles(
       progress.filesDone++;
     }
     await writer.drain();
-    return { ...writer.totals, files: files.length, missing };
+    return { ...writer.totals, files: files.length, missing, ignored };
   }
   // This thread writes; the other cores parse (more parsers than that would starve the writer).
   const workers = Math.max(1, options.workers ?? Math.min(4, availableParallelism() - 1));
@@ -153,7 +155,7 @@ export async function importFiles(
   );
   progress.filesDone = files.length;
   options.onProgress?.(progress);
-  return { ...totals, files: files.length, missing };
+  return { ...totals, files: files.length, missing, ignored };
 }
 
 async function runWorkers(

@@ -10,11 +10,22 @@ export interface SourceFile {
   size: number;
 }
 
-/** Expands paths to the files to import: directories recursively (sorted, hidden entries skipped). */
-export async function listSourceFiles(paths: string[]): Promise<{ files: SourceFile[]; missing: string[] }> {
+// Inside a directory only files named like log data are read: exports sit beside READMEs,
+// scripts and manifests, and reading those line by line would only fill the quarantine. Files
+// named on the command line are always read, whatever their name.
+const DATA_FILE = /\.(json|ndjson|jsonl|log|txt)(\.gz)?$|\.gz$/i;
+
+/**
+ * Expands paths to the files to import: directories recursively (sorted; hidden entries and files
+ * not named like data skipped, and listed in `ignored`).
+ */
+export async function listSourceFiles(
+  paths: string[],
+): Promise<{ files: SourceFile[]; missing: string[]; ignored: string[] }> {
   const files: SourceFile[] = [];
   const missing: string[] = [];
-  const walk = async (p: string): Promise<void> => {
+  const ignored: string[] = [];
+  const walk = async (p: string, named: boolean): Promise<void> => {
     let st: Awaited<ReturnType<typeof stat>>;
     try {
       st = await stat(p);
@@ -24,13 +35,14 @@ export async function listSourceFiles(paths: string[]): Promise<{ files: SourceF
     }
     if (st.isDirectory()) {
       const entries = (await readdir(p)).filter((e) => !e.startsWith('.')).sort();
-      for (const e of entries) await walk(join(p, e));
+      for (const e of entries) await walk(join(p, e), false);
     } else if (st.isFile()) {
-      files.push({ path: p, size: st.size });
+      if (named || DATA_FILE.test(p)) files.push({ path: p, size: st.size });
+      else ignored.push(p);
     }
   };
-  for (const p of paths) await walk(p);
-  return { files, missing };
+  for (const p of paths) await walk(p, true);
+  return { files, missing, ignored };
 }
 
 /** Whether a file starts with the gzip magic bytes (so `.gz` names are not needed). */

@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { ApiError, assertThat } from '../../errors/api-error.ts';
+import { detectionId } from '../../risk/detection-id.ts';
 import { nextRisk, type RiskChange } from '../../risk/next-risk.ts';
 import type { Store } from '../../store/open-store.ts';
 import { createRiskQueries } from '../../store/queries/risk-queries.ts';
@@ -15,14 +16,6 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export interface ActionResult {
   changed: string[];
   unknown: string[];
-}
-
-/**
- * A detection id in Graph's form (52 hex characters), derived from its dedupe key: the same
- * finding always gets the same id, so running detection again updates rather than duplicates.
- */
-export function detectionId(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 52);
 }
 
 /** The administrator actions on risky service principals: confirm compromised and dismiss. */
