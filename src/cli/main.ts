@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { withStore } from './context.ts';
+import { registerDetectCommands } from './detect-command.ts';
 import { registerImportCommand } from './import-command.ts';
 import { registerKeysCommand } from './keys-command.ts';
 import { registerLeaksCommand } from './leaks-command.ts';
@@ -23,6 +24,7 @@ export function createProgram(): Command {
   registerKeysCommand(program);
   registerRiskyCommands(program);
   registerLeaksCommand(program);
+  registerDetectCommands(program);
   program
     .command('migrate')
     .description('apply pending store migrations (serve and every command also do this on start)')

@@ -197,6 +197,20 @@ export interface RiskHistoryTable {
   activity_risk_event_types: string;
 }
 
+/** Threat-intelligence IP indicators, keyed by source and block. */
+export interface ThreatIndicatorTable {
+  key: string;
+  cidr: string;
+  source: string;
+  confidence: number;
+  labels: string;
+  valid_from: string | null;
+  valid_until: string | null;
+  source_id: string | null;
+  description: string | null;
+  imported_at: string;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   counters: CounterTable;
@@ -211,4 +225,5 @@ export interface Database {
   risk_detections: RiskDetectionTable;
   risky_principals: RiskyPrincipalTable;
   risk_history: RiskHistoryTable;
+  threat_indicators: ThreatIndicatorTable;
 }

@@ -60,9 +60,24 @@ export const risk: Migration = {
       .on('risk_history')
       .columns(['tenant_id', 'principal_id', 'risk_last_updated_date_time'])
       .execute();
+
+    // Threat-intelligence indicators are shared by every tenant: feeds describe the internet.
+    await db.schema
+      .createTable('threat_indicators')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('cidr', 'text', (c) => c.notNull())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('confidence', 'integer', (c) => c.notNull())
+      .addColumn('labels', 'text', (c) => c.notNull())
+      .addColumn('valid_from', 'text')
+      .addColumn('valid_until', 'text')
+      .addColumn('source_id', 'text')
+      .addColumn('description', 'text')
+      .addColumn('imported_at', 'text', (c) => c.notNull())
+      .execute();
   },
   async down(db: Kysely<unknown>) {
-    for (const t of ['risk_history', 'risky_principals', 'risk_detections']) {
+    for (const t of ['threat_indicators', 'risk_history', 'risky_principals', 'risk_detections']) {
       await db.schema.dropTable(t).ifExists().execute();
     }
   },

@@ -1,0 +1,4 @@
+import { threatIntelligenceDetection } from './threat-intelligence/index.ts';
+
+/** Every sign-in detection Vigil runs, in order: an explicit list, no directory scanning. */
+export const signInDetections = [threatIntelligenceDetection] as const;
