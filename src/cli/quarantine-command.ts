@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createQuarantineQueries } from '../store/queries/quarantine-queries.ts';
 import { withStore } from './context.ts';
+import { parseLimit } from './parse-limit.ts';
 
 /** `vigil quarantine list`: what ingest rejected, where it came from and why. */
 export function registerQuarantineCommand(program: Command): void {
@@ -15,7 +16,7 @@ export function registerQuarantineCommand(program: Command): void {
       async (opts: { tenant?: string; source?: string; limit: string; json?: boolean }, cmd: Command) => {
         await withStore(cmd.optsWithGlobals(), async ({ store }) => {
           const queries = createQuarantineQueries(store);
-          const limit = Math.max(1, Math.min(10_000, Number.parseInt(opts.limit, 10) || 50));
+          const limit = parseLimit(opts.limit, 50);
           const entries = await queries.list({
             limit,
             ...(opts.tenant ? { tenantId: opts.tenant.toLowerCase() } : {}),

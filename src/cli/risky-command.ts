@@ -10,6 +10,7 @@ import { ApiError } from '../errors/api-error.ts';
 import { createInventoryQueries } from '../store/queries/inventory-queries.ts';
 import { createRiskQueries } from '../store/queries/risk-queries.ts';
 import { withStore } from './context.ts';
+import { parseLimit } from './parse-limit.ts';
 
 const SHAPE = { version: 'v1.0', includeUnknownEnumMembers: true } as const;
 
@@ -44,7 +45,7 @@ export function registerRiskyCommands(program: Command): void {
           const tenantId = tenantOf(opts, config.defaultTenantId);
           const rows = await createRiskQueries(store).listRisky({
             tenantId,
-            limit: Math.max(1, Math.min(10_000, Number.parseInt(opts.limit, 10) || 100)),
+            limit: parseLimit(opts.limit, 100),
             ...(opts.level ? { riskLevel: opts.level } : {}),
             ...(opts.state ? { riskState: opts.state } : {}),
           });
@@ -157,7 +158,7 @@ export function registerRiskyCommands(program: Command): void {
           const tenantId = tenantOf(opts, config.defaultTenantId);
           const rows = await createRiskQueries(store).listDetections({
             tenantId,
-            limit: Math.max(1, Math.min(10_000, Number.parseInt(opts.limit, 10) || 100)),
+            limit: parseLimit(opts.limit, 100),
             ...(opts.type ? { riskEventType: opts.type } : {}),
             ...(opts.level ? { riskLevel: opts.level } : {}),
             ...(opts.state ? { riskState: opts.state } : {}),

@@ -78,7 +78,8 @@ export function findIpv6(table: RangeTable, w0: number, w1: number, w2: number, 
   return values[found]!;
 }
 
-function compareWords(a: Uint32Array, ai: number, b: Uint32Array, bi: number, width: number): number {
+/** Compares two addresses of `width` words each, stored in word arrays at the given offsets. */
+export function compareWords(a: Uint32Array, ai: number, b: Uint32Array, bi: number, width: number): number {
   for (let k = 0; k < width; k++) {
     const x = a[ai + k]!;
     const y = b[bi + k]!;

@@ -11,7 +11,14 @@
 
 import { type CidrRange, parseCidr } from '../parse-cidr.ts';
 import { parseIpAddress } from '../parse-ip-address.ts';
-import { type AddressWidth, findIpv4, findIpv6, type RangeTable, RangeTableBuilder } from '../range-table.ts';
+import {
+  type AddressWidth,
+  compareWords,
+  findIpv4,
+  findIpv6,
+  type RangeTable,
+  RangeTableBuilder,
+} from '../range-table.ts';
 import { isSpecialPurposeIpv4, isSpecialPurposeIpv6 } from '../special-purpose-addresses.ts';
 import type { IpIndicator } from './indicator.ts';
 import { parseTimestamp } from './parse-timestamp.ts';
@@ -362,15 +369,6 @@ function touchedPrefixes(
     }
   }
   return bits;
-}
-
-function compareWords(a: Uint32Array, ai: number, b: Uint32Array, bi: number, width: number): number {
-  for (let k = 0; k < width; k++) {
-    const x = a[ai + k]!;
-    const y = b[bi + k]!;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
 }
 
 // Adds one to the address in place; false when it wrapped past the last address.
