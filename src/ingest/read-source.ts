@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 /** A file to import, with its size for progress. */
@@ -91,8 +91,24 @@ export async function openSourceFile(
     highWaterMark: 256 * 1024,
     ...(range ? { start: range.start, ...(range.end !== null ? { end: range.end - 1 } : {}) } : {}),
   });
-  if (onBytes) raw.on('data', (c) => onBytes((c as Buffer).length));
-  return gz ? raw.pipe(createGunzip({ chunkSize: 256 * 1024 })) : raw;
+  // Bytes are counted as they pass through, not with a 'data' listener: a listener would start the
+  // stream flowing at once, and whatever it read before the consumer began would be lost.
+  const counted = onBytes
+    ? raw.pipe(
+        new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            onBytes(chunk.length);
+            done(null, chunk);
+          },
+        }),
+      )
+    : raw;
+  // pipe() does not carry errors along: pass them on, so the consumer's loop ends with the error.
+  if (counted !== raw) raw.on('error', (err: Error) => counted.destroy(err));
+  if (!gz) return counted;
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  counted.on('error', (err: Error) => gunzip.destroy(err));
+  return counted.pipe(gunzip);
 }
 
 /** Decompresses a stream if it starts with gzip magic (for standard input). */

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { createSignInBaseline } from '../baselines/sign-in-baseline.ts';
 import type { DetectionCandidate } from '../detections/detection.ts';
+import { suspiciousSignInsDetection } from '../detections/suspicious-sign-ins/index.ts';
 import { threatIntelligenceDetection } from '../detections/threat-intelligence/index.ts';
 import { createIndicatorSet } from '../enrich/threat-intel/indicator-set.ts';
 import { detectionId } from '../risk/detection-id.ts';
 import { nextRisk } from '../risk/next-risk.ts';
 import type { Store } from '../store/open-store.ts';
+import { createBaselineQueries } from '../store/queries/baseline-queries.ts';
 import { createIndicatorQueries } from '../store/queries/indicator-queries.ts';
 import { createRiskQueries } from '../store/queries/risk-queries.ts';
 import { rowToSignIn } from '../store/rows/sign-in-row.ts';
@@ -20,6 +23,8 @@ export interface DetectionRunResult {
   toBatch: number;
   principals: number;
   signIns: number;
+  /** Principals whose history was replayed because records arrived out of event-time order. */
+  replayed: number;
   detections: Record<string, { new: number; updated: number }>;
 }
 
@@ -42,6 +47,7 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
     toBatch: to,
     principals: 0,
     signIns: 0,
+    replayed: 0,
     detections: {},
   };
   if (to <= from) return result;
@@ -65,6 +71,7 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
     .execute();
 
   const risk = createRiskQueries(store);
+  const baselines = createBaselineQueries(store);
   for (const a of arrivals) {
     const rows = await store.db
       .selectFrom('sign_ins')
@@ -86,6 +93,33 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
       signIns: rows.map(rowToSignIn),
     };
     const candidates: DetectionCandidate[] = [];
+
+    // Suspicious sign-ins learn in event-time order. Records older than what the baseline has
+    // learned arrived late: then the principal's whole history is replayed from an empty baseline,
+    // so the outcome is the same as if every record had arrived in order (detection ids repeat).
+    let baseline = await baselines.load(store.db, a.tenant_id, a.service_principal_id);
+    let history = batch;
+    if (baseline.lastSignInAt !== null && String(a.first) <= baseline.lastSignInAt) {
+      baseline = createSignInBaseline();
+      const all = await store.db
+        .selectFrom('sign_ins')
+        .selectAll()
+        .where('service_principal_id', '=', a.service_principal_id)
+        .where('tenant_id', '=', a.tenant_id)
+        .where('ingest_batch', '<=', to)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      history = { ...batch, signIns: all.map(rowToSignIn) };
+      result.replayed++;
+    }
+    candidates.push(
+      ...suspiciousSignInsDetection.evaluate(
+        history,
+        { baseline },
+        suspiciousSignInsDetection.defaultParameters,
+      ),
+    );
     if (intel !== null) {
       candidates.push(
         ...threatIntelligenceDetection.evaluate(
@@ -95,8 +129,8 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
         ),
       );
     }
-    if (candidates.length === 0) continue;
     await risk.transaction(async (trx) => {
+      await baselines.save(trx, a.tenant_id, a.service_principal_id, baseline);
       const newTypes = new Set<string>();
       for (const c of candidates) {
         const id = detectionId(c.dedupeKey);

@@ -211,6 +211,26 @@ export interface ThreatIndicatorTable {
   imported_at: string;
 }
 
+/** One value of one property of a principal's sign-in baseline. */
+export interface BaselineValueTable {
+  tenant_id: string;
+  principal_id: string;
+  property: string;
+  value: string;
+  first_seen: string;
+  last_seen: string;
+  count: number;
+}
+
+/** A principal's baseline totals. */
+export interface BaselineMetaTable {
+  tenant_id: string;
+  principal_id: string;
+  first_sign_in_at: string | null;
+  last_sign_in_at: string | null;
+  successful_sign_ins: number;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   counters: CounterTable;
@@ -226,4 +246,6 @@ export interface Database {
   risky_principals: RiskyPrincipalTable;
   risk_history: RiskHistoryTable;
   threat_indicators: ThreatIndicatorTable;
+  baseline_values: BaselineValueTable;
+  baseline_meta: BaselineMetaTable;
 }
