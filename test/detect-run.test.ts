@@ -73,6 +73,16 @@ for (const dialect of dialects) {
       assert.match(d.additionalInfo, /listed by drop/);
       const [sp] = JSON.parse((await runVigil(['risky', 'list', '--json'], env)).stdout).value;
       assert.deepEqual([sp.id, sp.riskLevel, sp.riskState], [principal.objectId, 'high', 'atRisk']);
+
+      // The same detection, explained for a person.
+      const shown = await runVigil(['detections', 'show', d.id], env);
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.match(shown.stdout, /^investigationsThreatIntelligence — high risk, atRisk/);
+      assert.match(shown.stdout, /from {8}11\.22\.33\.44/);
+      assert.match(shown.stdout, /2 sign-ins \(2 successful\) from 11\.22\.33\.44, listed by drop/);
+      assert.match(shown.stdout, /Contributing sign-ins \(2\):/);
+      const missing = await runVigil(['detections', 'show', 'ffff'], env);
+      assert.equal(missing.code, 1);
     });
 
     test('only what arrived since the last run is looked at, and a new day is a new detection', async () => {

@@ -10,6 +10,7 @@ import { ApiError } from '../errors/api-error.ts';
 import { createInventoryQueries } from '../store/queries/inventory-queries.ts';
 import { createRiskQueries } from '../store/queries/risk-queries.ts';
 import { withStore } from './context.ts';
+import { explainDetection } from './explain-detection.ts';
 import { parseLimit } from './parse-limit.ts';
 
 const SHAPE = { version: 'v1.0', includeUnknownEnumMembers: true } as const;
@@ -129,9 +130,36 @@ export function registerRiskyCommands(program: Command): void {
       });
   }
 
-  program
-    .command('detections')
-    .description('risk detections')
+  const detections = program.command('detections').description('risk detections');
+  detections
+    .command('show')
+    .description('one detection, explained for a person')
+    .argument('<id>', 'detection id')
+    .option('--tenant <id>', 'tenant (default: VIGIL_TENANT_ID)')
+    .option('--json', 'print the Graph servicePrincipalRiskDetection object')
+    .action(async (id: string, opts: { tenant?: string; json?: boolean }, cmd: Command) => {
+      await withStore(cmd.optsWithGlobals(), async ({ config, store }) => {
+        const tenantId = tenantOf(opts, config.defaultTenantId);
+        const row = await store.db
+          .selectFrom('risk_detections')
+          .selectAll()
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', id.toLowerCase())
+          .executeTakeFirst();
+        if (!row) {
+          process.stderr.write(`no detection ${id} in tenant ${tenantId}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        const sp = (await createInventoryQueries(store).principalRows(tenantId, [row.principal_id])).get(
+          row.principal_id,
+        );
+        const d = riskDetectionJson(row, sp, SHAPE);
+        if (opts.json) process.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
+        else process.stdout.write(explainDetection(d));
+      });
+    });
+  detections
     .command('list')
     .description('detections, newest first')
     .option('--tenant <id>', 'tenant (default: VIGIL_TENANT_ID)')

@@ -82,6 +82,12 @@ test('the stolen certificate used from a VPS abroad is one high detection, expla
   assert.equal(asn.baseline[0]?.count, 120, 'compared with the 120 sign-ins from Microsoft');
   assert.ok(unusual.some((u) => u.signal === 'newCountryWithNewAsn'));
   assert.match(String(info.get('reason')), /another owner/);
+  assert.deepEqual(info.get('baseline'), {
+    since: '2025-03-03T00:15:00.000Z',
+    successfulSignIns: 120,
+    learningDays: 2,
+    maxAgeDays: 60,
+  });
 });
 
 test('nothing is scored while learning, and failed sign-ins neither teach nor fire', () => {

@@ -45,6 +45,9 @@ interface Group {
   signals: Set<SignInSignal>;
   novelties: Map<string, SignInNovelty>;
   keyIds: Set<string>;
+  /** The baseline as it stood at the first unusual sign-in (it keeps learning afterwards). */
+  baselineSince: string | null;
+  baselineSignIns: number;
 }
 
 function sharesActivity(g: Group, s: SignIn): boolean {
@@ -116,6 +119,8 @@ export const suspiciousSignInsDetection: SignInDetection<
               signals: new Set(),
               novelties: new Map(),
               keyIds: new Set(),
+              baselineSince: baseline.firstSignInAt,
+              baselineSignIns: baseline.successfulSignIns,
             };
             groups.set(key, g);
           }
@@ -172,8 +177,8 @@ export const suspiciousSignInsDetection: SignInDetection<
           {
             Key: 'baseline',
             Value: {
-              since: baseline.firstSignInAt,
-              successfulSignIns: baseline.successfulSignIns,
+              since: g.baselineSince,
+              successfulSignIns: g.baselineSignIns,
               learningDays: p.learningDays,
               maxAgeDays: p.maxAgeDays,
             },
