@@ -3,6 +3,7 @@ import pino from 'pino';
 import { createApiKeys } from '../api/auth/api-keys.ts';
 import { buildApp } from '../app.ts';
 import { loadIpIntel } from '../enrich/ip-intel.ts';
+import { startDetectionSchedule } from '../jobs/detection-schedule.ts';
 import { openContext } from './context.ts';
 
 /** `vigil serve`: the HTTP service (what `npm start` runs). */
@@ -35,6 +36,15 @@ export function registerServeCommand(program: Command): void {
       const port = opts.port !== undefined ? Number(opts.port) : config.port;
       await app.listen({ host, port });
       log.info({ store: store.capabilities.location, asnRanges: intel.stats.asnRanges }, 'vigil is serving');
+      const schedule =
+        config.detectIntervalSeconds > 0
+          ? startDetectionSchedule({
+              store,
+              intervalMs: config.detectIntervalSeconds * 1000,
+              onRun: (r) => log.info({ detection: r }, 'detection run'),
+              onError: (err) => log.error({ err }, 'detection run failed'),
+            })
+          : null;
 
       let closing = false;
       const shutdown = async (signal: string) => {
@@ -44,6 +54,7 @@ export function registerServeCommand(program: Command): void {
         // close() stops accepting connections and waits for in-flight requests, so a push being
         // written finishes its batch before the store closes.
         await app.close();
+        await schedule?.stop();
         await store.close();
         process.exit(0);
       };

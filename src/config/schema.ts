@@ -19,6 +19,8 @@ export interface Config {
   ingestWorkers: boolean;
   /** Serve /metrics without a bearer token (for scrapers on a trusted network). */
   metricsPublic: boolean;
+  /** Seconds between detection runs inside `vigil serve`; 0 turns the schedule off. */
+  detectIntervalSeconds: number;
 }
 
 /** One setting: its environment variable, file key, default and parser. */

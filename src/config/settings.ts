@@ -100,4 +100,10 @@ export const settings = [
   }),
   spec({ key: 'ingestWorkers', env: 'VIGIL_INGEST_WORKERS', default: true, parse: flag }),
   spec({ key: 'metricsPublic', env: 'VIGIL_METRICS_PUBLIC', default: false, parse: flag }),
+  spec({
+    key: 'detectIntervalSeconds',
+    env: 'VIGIL_DETECT_INTERVAL_SECONDS',
+    default: 300,
+    parse: integer(0, 86_400),
+  }),
 ] as const;

@@ -231,6 +231,13 @@ export interface BaselineMetaTable {
   successful_sign_ins: number;
 }
 
+/** Who runs a scheduled job until when. */
+export interface LeaseTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   counters: CounterTable;
@@ -248,4 +255,5 @@ export interface Database {
   threat_indicators: ThreatIndicatorTable;
   baseline_values: BaselineValueTable;
   baseline_meta: BaselineMetaTable;
+  leases: LeaseTable;
 }
