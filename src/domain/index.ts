@@ -1,4 +1,5 @@
 export type * from './directory-audit.ts';
 export type * from './ingest.ts';
 export type * from './inventory.ts';
+export type * from './risk.ts';
 export type * from './sign-in.ts';

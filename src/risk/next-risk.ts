@@ -1,3 +1,4 @@
+import type { RiskHistoryEntry } from '../domain/risk.ts';
 import {
   type DetectionRisk,
   maxLevel,
@@ -7,6 +8,8 @@ import {
   type RiskLevel,
   raiseLevel,
 } from './principal-risk.ts';
+
+export type { RiskHistoryEntry };
 
 /** What happened to a principal's risk. */
 export type RiskChange =
@@ -26,13 +29,6 @@ export interface RiskContext {
   initiatedBy: string | null;
   /** The principal holds sensitive permissions or a directory role: its risk is raised one level. */
   privileged: boolean;
-}
-
-/** A Graph riskyServicePrincipalHistoryItem's own part: the risk after the change, who, and why. */
-export interface RiskHistoryEntry {
-  risk: PrincipalRisk;
-  initiatedBy: string | null;
-  activity: { riskEventTypes: string[]; detail: RiskDetail };
 }
 
 /** The outcome of a change: the new risk, the history entry (null when nothing changed), and

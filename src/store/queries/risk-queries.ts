@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { RiskHistoryEntry } from '../../risk/next-risk.ts';
-import type { DetectionRisk, PrincipalRisk } from '../../risk/principal-risk.ts';
+import type { DetectionRisk, PrincipalRisk, RiskHistoryEntry } from '../../domain/index.ts';
 import type { Store } from '../open-store.ts';
 import type { Database, RiskDetectionTable, RiskHistoryTable, RiskyPrincipalTable } from '../schema.ts';
 
