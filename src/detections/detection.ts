@@ -41,3 +41,32 @@ export interface SignInDetection<P, C> {
   defaultParameters: P;
   evaluate(batch: SignInBatch, context: C, parameters: P): DetectionCandidate[];
 }
+
+/**
+ * A candidate for sign-ins that were one finding: its activity is the first of them, its address
+ * and location those of the first, and the request and correlation ids only when it is a single one.
+ */
+export function signInCandidate(
+  dedupeKey: string,
+  riskEventType: string,
+  riskLevel: Exclude<RiskLevel, 'none'>,
+  signIns: readonly SignIn[],
+  keyIds: Iterable<string>,
+  additionalInfo: InfoEntry[],
+): DetectionCandidate {
+  const first = signIns[0]!;
+  const single = signIns.length === 1;
+  return {
+    dedupeKey,
+    riskEventType,
+    riskLevel,
+    activity: 'signin',
+    activityDateTime: first.createdAt,
+    ipAddress: first.ipAddress,
+    location: { city: first.city, state: first.state, countryOrRegion: first.country },
+    keyIds: [...keyIds].sort(),
+    requestId: single ? first.requestId : null,
+    correlationId: single ? first.correlationId : null,
+    additionalInfo,
+  };
+}

@@ -15,7 +15,7 @@ import {
 } from '../../baselines/sign-in-baseline.ts';
 import { extractSignInFeatures } from '../../baselines/sign-in-features.ts';
 import type { SignIn } from '../../domain/index.ts';
-import type { DetectionCandidate, SignInDetection } from '../detection.ts';
+import { type DetectionCandidate, type SignInDetection, signInCandidate } from '../detection.ts';
 
 /** Tunables of suspicious sign-ins (spec A1). */
 export interface SuspiciousSignInParameters {
@@ -146,18 +146,8 @@ export const suspiciousSignInsDetection: SignInDetection<
       const level = levelFromSignals(g.signals, p.weights);
       if (level === 'none') continue;
       const unusual = [...g.novelties.values()];
-      out.push({
-        dedupeKey,
-        riskEventType: 'suspiciousSignins',
-        riskLevel: level,
-        activity: 'signin',
-        activityDateTime: g.first.createdAt,
-        ipAddress: g.first.ipAddress,
-        location: { city: g.first.city, state: g.first.state, countryOrRegion: g.first.country },
-        keyIds: [...g.keyIds].sort(),
-        requestId: g.signIns.length === 1 ? g.first.requestId : null,
-        correlationId: g.signIns.length === 1 ? g.first.correlationId : null,
-        additionalInfo: [
+      out.push(
+        signInCandidate(dedupeKey, 'suspiciousSignins', level, g.signIns, g.keyIds, [
           {
             Key: 'reason',
             Value: `Sign-in${g.signIns.length === 1 ? '' : 's'} with ${[...g.signals].map((x) => WHAT[x]).join(', ')}.`,
@@ -195,8 +185,8 @@ export const suspiciousSignInsDetection: SignInDetection<
           },
           { Key: 'signIns', Value: g.signIns.length },
           { Key: 'contributingSignInIds', Value: g.signIns.slice(0, p.maxEvidence).map((s) => s.id) },
-        ],
-      });
+        ]),
+      );
     }
     return out;
   },

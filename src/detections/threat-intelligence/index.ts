@@ -1,6 +1,6 @@
 import type { SignIn } from '../../domain/index.ts';
 import type { IpIndicator } from '../../enrich/threat-intel/indicator.ts';
-import type { DetectionCandidate, SignInDetection } from '../detection.ts';
+import { type DetectionCandidate, type SignInDetection, signInCandidate } from '../detection.ts';
 
 /** Tunables of the listed-address detection. */
 export interface ThreatIntelParameters {
@@ -61,18 +61,8 @@ export const threatIntelligenceDetection: SignInDetection<ThreatIntelParameters,
       const confident = confidence >= parameters.highConfidence;
       const riskLevel = g.successful > 0 ? (confident ? 'high' : 'medium') : confident ? 'medium' : 'low';
       const sources = [...new Set(g.indicators.map((i) => i.source))];
-      out.push({
-        dedupeKey,
-        riskEventType: 'investigationsThreatIntelligence',
-        riskLevel,
-        activity: 'signin',
-        activityDateTime: g.first.createdAt,
-        ipAddress: g.first.ipAddress,
-        location: { city: g.first.city, state: g.first.state, countryOrRegion: g.first.country },
-        keyIds: [...g.keyIds].sort(),
-        requestId: g.signIns.length === 1 ? g.first.requestId : null,
-        correlationId: g.signIns.length === 1 ? g.first.correlationId : null,
-        additionalInfo: [
+      out.push(
+        signInCandidate(dedupeKey, 'investigationsThreatIntelligence', riskLevel, g.signIns, g.keyIds, [
           {
             Key: 'reason',
             Value:
@@ -106,8 +96,8 @@ export const threatIntelligenceDetection: SignInDetection<ThreatIntelParameters,
             Key: 'contributingSignInIds',
             Value: g.signIns.slice(0, parameters.maxEvidence).map((s) => s.id),
           },
-        ],
-      });
+        ]),
+      );
     }
     return out;
   },
