@@ -1,18 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { createSignInBaseline } from '../baselines/sign-in-baseline.ts';
 import type { DetectionCandidate } from '../detections/detection.ts';
 import { suspiciousSignInsDetection } from '../detections/suspicious-sign-ins/index.ts';
 import { threatIntelligenceDetection } from '../detections/threat-intelligence/index.ts';
 import { createIndicatorSet } from '../enrich/threat-intel/indicator-set.ts';
-import { detectionId } from '../risk/detection-id.ts';
-import { nextRisk } from '../risk/next-risk.ts';
 import type { Store } from '../store/open-store.ts';
 import { createBaselineQueries } from '../store/queries/baseline-queries.ts';
 import { createIndicatorQueries } from '../store/queries/indicator-queries.ts';
 import { createRiskQueries } from '../store/queries/risk-queries.ts';
 import { rowToSignIn } from '../store/rows/sign-in-row.ts';
 import type { Database } from '../store/schema.ts';
+import { recordDetections } from './record-detections.ts';
 
 const WATERMARK = 'detect_watermark';
 
@@ -131,63 +129,11 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
     }
     await risk.transaction(async (trx) => {
       await baselines.save(trx, a.tenant_id, a.service_principal_id, baseline);
-      const newTypes = new Set<string>();
-      for (const c of candidates) {
-        const id = detectionId(c.dedupeKey);
+      const fresh = await recordDetections(trx, risk, a.tenant_id, a.service_principal_id, candidates, now);
+      candidates.forEach((c, i) => {
         result.detections[c.riskEventType] ??= { new: 0, updated: 0 };
-        const counts = result.detections[c.riskEventType]!;
-        const existing = await trx
-          .selectFrom('risk_detections')
-          .select(['id'])
-          .where('tenant_id', '=', a.tenant_id)
-          .where('id', '=', id)
-          .executeTakeFirst();
-        if (existing) {
-          // Later records of the same finding: the explanation grows, the state an analyst set stays.
-          await trx
-            .updateTable('risk_detections')
-            .set({ last_updated_date_time: now, additional_info: JSON.stringify(c.additionalInfo) })
-            .where('tenant_id', '=', a.tenant_id)
-            .where('id', '=', id)
-            .execute();
-          counts.updated++;
-          continue;
-        }
-        await risk.upsertDetection(trx, {
-          tenant_id: a.tenant_id,
-          id,
-          principal_id: a.service_principal_id,
-          risk_event_type: c.riskEventType,
-          risk_level: c.riskLevel,
-          risk_state: 'atRisk',
-          risk_detail: 'none',
-          activity: c.activity,
-          activity_date_time: c.activityDateTime,
-          detected_date_time: now,
-          last_updated_date_time: now,
-          ip_address: c.ipAddress,
-          location: c.location ? JSON.stringify(c.location) : null,
-          key_ids: JSON.stringify(c.keyIds),
-          request_id: c.requestId,
-          correlation_id: c.correlationId,
-          additional_info: JSON.stringify(c.additionalInfo),
-        });
-        counts.new++;
-        newTypes.add(c.riskEventType);
-      }
-      if (newTypes.size === 0) return;
-      const t = nextRisk(
-        await risk.getRisk(trx, a.tenant_id, a.service_principal_id),
-        {
-          kind: 'detected',
-          detections: await risk.detectionsOf(trx, a.tenant_id, a.service_principal_id),
-          newEventTypes: [...newTypes].sort(),
-        },
-        { at: now, initiatedBy: null, privileged: false },
-      );
-      await risk.putRisk(trx, a.tenant_id, a.service_principal_id, t.risk);
-      if (t.history)
-        await risk.appendHistory(trx, a.tenant_id, a.service_principal_id, randomUUID(), t.history);
+        result.detections[c.riskEventType]![fresh[i] ? 'new' : 'updated']++;
+      });
     });
   }
   await store.db

@@ -1,11 +1,12 @@
+import type { DetectionCandidate } from '../detections/detection.ts';
 import type { Credential } from '../domain/index.ts';
 import { type Leak, redactSecret } from '../leaks/leak.ts';
 import { type LeakMatchOutcome, matchLeak } from '../leaks/match-leak.ts';
 import { detectionId } from '../risk/detection-id.ts';
-import { nextRisk } from '../risk/next-risk.ts';
 import type { Store } from '../store/open-store.ts';
 import { createRiskQueries } from '../store/queries/risk-queries.ts';
 import { rowToCredential } from '../store/rows/inventory-rows.ts';
+import { recordDetections } from './record-detections.ts';
 
 /** One leak and what became of it. */
 export interface LeakFinding {
@@ -105,67 +106,36 @@ export async function raiseLeakDetections(
           : (principalOfApp.get(ownerAppIds.get(owner.ownerId) ?? '') ?? null);
     if (principalId === null) continue;
     const keyIds = [...m.keyIds].sort();
-    const id = detectionId(`${tenantId}|${principalId}|leakedCredentials|${keyIds.join(',')}`);
-    const additionalInfo = JSON.stringify([
-      { Key: 'match', Value: m.how },
-      { Key: 'confidence', Value: m.outcome },
-      { Key: 'source', Value: leak.source },
-      { Key: 'detector', Value: leak.detector },
-      { Key: 'url', Value: leak.url },
-      { Key: 'file', Value: leak.file },
-      { Key: 'line', Value: leak.line },
-      { Key: 'commit', Value: leak.commit },
-      { Key: 'secret', Value: leak.secret ? redactSecret(leak.secret) : null },
-      { Key: 'thumbprint', Value: leak.thumbprint },
-    ]);
-    await risk.transaction(async (trx) => {
-      const existing = await trx
-        .selectFrom('risk_detections')
-        .select('id')
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (existing) {
-        await trx
-          .updateTable('risk_detections')
-          .set({ last_updated_date_time: now, additional_info: additionalInfo })
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', id)
-          .execute();
-        return;
-      }
-      await risk.upsertDetection(trx, {
-        tenant_id: tenantId,
-        id,
-        principal_id: principalId,
-        risk_event_type: 'leakedCredentials',
-        risk_level: 'high',
-        risk_state: 'atRisk',
-        risk_detail: 'none',
-        activity: 'servicePrincipal',
-        activity_date_time: leak.foundAt ?? now,
-        detected_date_time: now,
-        last_updated_date_time: now,
-        ip_address: null,
-        location: null,
-        key_ids: JSON.stringify(keyIds),
-        request_id: null,
-        correlation_id: null,
-        additional_info: additionalInfo,
-      });
-      const t = nextRisk(
-        await risk.getRisk(trx, tenantId, principalId),
-        {
-          kind: 'detected',
-          detections: await risk.detectionsOf(trx, tenantId, principalId),
-          newEventTypes: ['leakedCredentials'],
-        },
-        { at: now, initiatedBy: null, privileged: false },
-      );
-      await risk.putRisk(trx, tenantId, principalId, t.risk);
-      if (t.history) await risk.appendHistory(trx, tenantId, principalId, crypto.randomUUID(), t.history);
-      result.detections++;
-    });
+    const dedupeKey = `${tenantId}|${principalId}|leakedCredentials|${keyIds.join(',')}`;
+    const candidate: DetectionCandidate = {
+      dedupeKey,
+      riskEventType: 'leakedCredentials',
+      riskLevel: 'high',
+      activity: 'servicePrincipal',
+      activityDateTime: leak.foundAt ?? now,
+      ipAddress: null,
+      location: null,
+      keyIds,
+      requestId: null,
+      correlationId: null,
+      additionalInfo: [
+        { Key: 'match', Value: m.how },
+        { Key: 'confidence', Value: m.outcome },
+        { Key: 'source', Value: leak.source },
+        { Key: 'detector', Value: leak.detector },
+        { Key: 'url', Value: leak.url },
+        { Key: 'file', Value: leak.file },
+        { Key: 'line', Value: leak.line },
+        { Key: 'commit', Value: leak.commit },
+        { Key: 'secret', Value: leak.secret ? redactSecret(leak.secret) : null },
+        { Key: 'thumbprint', Value: leak.thumbprint },
+      ],
+    };
+    const [fresh] = await risk.transaction((trx) =>
+      recordDetections(trx, risk, tenantId, principalId, [candidate], now),
+    );
+    if (fresh) result.detections++;
+    const id = detectionId(dedupeKey);
     finding.principalId = principalId;
     finding.detectionId = id;
   }
