@@ -48,6 +48,14 @@ for (const dialect of dialects) {
       await t.cleanup();
     });
 
+    test('a key records when it was last used', async () => {
+      const keys = createApiKeys(t.store);
+      const before = (await keys.list()).find((k) => k.role === 'ingest');
+      await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${ingestKey}` } });
+      const after = (await keys.list()).find((k) => k.id === before?.id);
+      assert.ok(after?.lastUsedAt, 'lastUsedAt is set once the key has been used');
+    });
+
     test('health is open; ingest and metrics are not', async () => {
       assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
       const anon = await app.inject({ method: 'POST', url: '/ingest/entra', payload: '{}' });
@@ -132,10 +140,10 @@ for (const dialect of dialects) {
       assert.equal(res.json().stored, 1);
       const stored = await createLogQueries(t.store).getSignIn(model.tenantId, String(props.id));
       assert.ok(stored);
-      if (stored.ipAddress !== null) {
-        assert.equal(typeof stored.asn, 'number');
-        assert.equal(typeof stored.hosting, 'boolean');
-      }
+      assert.equal(stored.ipAddress, props.ipAddress);
+      assert.equal(stored.asn, props.autonomousSystemNumber, 'the ASN the record carries wins');
+      assert.equal(stored.hosting, true, 'the workload runs in a cloud network');
+      assert.ok(stored.hostingProvider, 'with the provider named');
     });
 
     test('records of another tenant and broken lines are quarantined; the rest is stored', async () => {

@@ -25,6 +25,8 @@ export interface KeyPrincipal {
   role: Role;
 }
 
+const TOUCH_EVERY_MS = 60_000;
+
 function hashSecret(secret: string): string {
   // The secret is 256 random bits, so a fast hash is enough: there is nothing to brute-force.
   return createHash('sha256').update(secret).digest('hex');
@@ -33,6 +35,7 @@ function hashSecret(secret: string): string {
 /** Creates, verifies, lists and revokes API keys. */
 export function createApiKeys(store: Store, now: () => string = () => new Date().toISOString()) {
   const queries = createApiKeyQueries(store);
+  const lastTouched = new Map<string, number>();
   return {
     /** Creates a key and returns it with its secret: the only time the secret is shown. */
     async create(input: {
@@ -75,6 +78,13 @@ export function createApiKeys(store: Store, now: () => string = () => new Date()
       const expected = Buffer.from(row.secret_hash, 'hex');
       const actual = Buffer.from(hashSecret(m[2]!), 'hex');
       if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+      // Record use at most once a minute per key: `keys list` shows it, and requests pay no write.
+      const at = now();
+      const last = lastTouched.get(row.id);
+      if (last === undefined || Date.parse(at) - last >= TOUCH_EVERY_MS) {
+        lastTouched.set(row.id, Date.parse(at));
+        await queries.touch(row.id, at);
+      }
       return { keyId: row.id, tenantId: row.tenant_id, name: row.name, role: row.role as Role };
     },
     async list(tenantId?: string): Promise<ApiKeyInfo[]> {

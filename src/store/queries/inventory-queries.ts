@@ -49,13 +49,5 @@ export function createInventoryQueries(store: Store) {
         .execute();
       return new Map(rows.map((r) => [r.id, r]));
     },
-    async countApplications(tenantId: string): Promise<number> {
-      const row = await store.db
-        .selectFrom('applications')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('tenant_id', '=', tenantId)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
   };
 }
