@@ -58,6 +58,7 @@ export function baselineFromRows(
       lastSeen: row.lastSeen,
       count: row.count,
       rank: -1,
+      changed: false,
     });
   }
   baseline.firstSignInAt = meta.firstSignInAt;

@@ -45,6 +45,8 @@ export interface BaselineValue {
 export interface RankedBaselineValue extends BaselineValue {
   /** Index in PropertyProfile.top, or -1 when it is not among the most frequent. */
   rank: number;
+  /** Learned since the baseline was last saved (it is then in PropertyProfile.changed). */
+  changed: boolean;
 }
 
 /**
@@ -54,6 +56,10 @@ export interface RankedBaselineValue extends BaselineValue {
 export interface PropertyProfile {
   readonly values: Map<string, RankedBaselineValue>;
   readonly top: RankedBaselineValue[];
+  /** Values learned since the last save, so a store writes only those (see baselineChanges). */
+  readonly changed: RankedBaselineValue[];
+  /** Values aged out since the last save. */
+  readonly removed: string[];
 }
 
 /** The totals a baseline keeps beside its values; stored next to its rows. */
@@ -114,7 +120,7 @@ const NOT_HOSTING = 'false';
 const NO_NOVELTY: readonly SignInNovelty[] = Object.freeze([]);
 
 function createProfile(): PropertyProfile {
-  return { values: new Map(), top: [] };
+  return { values: new Map(), top: [], changed: [], removed: [] };
 }
 
 function createProperties(): Record<BaselineProperty, PropertyProfile> {
@@ -198,9 +204,14 @@ function promote(profile: PropertyProfile, entry: RankedBaselineValue, size: num
 function touch(profile: PropertyProfile, value: string, at: string, size: number, latest: boolean): void {
   let entry = profile.values.get(value);
   if (entry === undefined) {
-    entry = { value, firstSeen: at, lastSeen: at, count: 1, rank: -1 };
+    entry = { value, firstSeen: at, lastSeen: at, count: 1, rank: -1, changed: true };
     profile.values.set(value, entry);
+    profile.changed.push(entry);
   } else {
+    if (!entry.changed) {
+      entry.changed = true;
+      profile.changed.push(entry);
+    }
     entry.count++;
     // Sign-ins arrive late and out of order, so the window only ever widens; a sign-in at or after
     // the latest one learned (the usual case) is the new last sighting of every value it carries.
@@ -258,6 +269,8 @@ function rankProfile(profile: PropertyProfile, size: number): void {
  */
 export function ageOutBaseline(baseline: SignInBaseline, now: string, maxAgeDays = 60): number {
   const cutoff = new Date(Date.parse(now) - maxAgeDays * DAY_MS).toISOString();
+  // Nothing was seen before the first learned sign-in, so a young baseline has nothing to forget.
+  if (baseline.firstSignInAt === null || baseline.firstSignInAt >= cutoff) return 0;
   let removed = 0;
   for (const property of BASELINE_PROPERTIES) {
     const profile = baseline.properties[property];
@@ -265,6 +278,7 @@ export function ageOutBaseline(baseline: SignInBaseline, now: string, maxAgeDays
     for (const [value, entry] of profile.values) {
       if (entry.lastSeen < cutoff) {
         profile.values.delete(value);
+        profile.removed.push(value);
         removed++;
         if (entry.rank >= 0) reRank = true;
       }
@@ -330,12 +344,21 @@ function familiarOwnerOf(baseline: SignInBaseline, features: SignInFeatures): st
 /**
  * The properties of a sign-in its principal's baseline does not know, each classified for the risk
  * table (see risk-weights.ts) and explained with the familiar values it was compared with; an empty
- * array when everything is familiar. Properties the sign-in lacks (a managed identity's address) are
+ * array when everything is familiar. Given `weights`, new exact addresses and user agent versions are
+ * not reported when they weigh nothing. Properties the sign-in lacks (a managed identity's address) are
  * not compared. The caller skips principals that are still learning (isBaselineLearning).
  */
-export function compareSignIn(baseline: SignInBaseline, features: SignInFeatures): readonly SignInNovelty[] {
+export function compareSignIn(
+  baseline: SignInBaseline,
+  features: SignInFeatures,
+  weights?: Readonly<Record<SignInSignal, string>>,
+): readonly SignInNovelty[] {
   const p = baseline.properties;
   let found: SignInNovelty[] | null = null;
+  // Signals weighted 'none' (rotating addresses, SDK upgrades) are the common case; skipping them here
+  // saves building an explanation that would be thrown away.
+  const newIpCounts = weights === undefined || weights.newIpAddress !== 'none';
+  const newVersionCounts = weights === undefined || weights.newUserAgentVersion !== 'none';
 
   if (features.hosting !== null && p.hosting.values.size > 0) {
     const value = features.hosting ? HOSTING : NOT_HOSTING;
@@ -367,7 +390,7 @@ export function compareSignIn(baseline: SignInBaseline, features: SignInFeatures
   if (features.ipPrefix !== null && !p.ipPrefix.values.has(features.ipPrefix)) {
     found ??= [];
     found.push(novelty(baseline, 'ipPrefix', 'newIpPrefix', features.ipPrefix, null));
-  } else if (features.ip !== null && !p.ip.values.has(features.ip)) {
+  } else if (features.ip !== null && newIpCounts && !p.ip.values.has(features.ip)) {
     found ??= [];
     found.push(novelty(baseline, 'ip', 'newIpAddress', features.ip, null));
   }
@@ -383,7 +406,11 @@ export function compareSignIn(baseline: SignInBaseline, features: SignInFeatures
       found.push(
         novelty(baseline, 'userAgentProduct', 'newUserAgentProduct', features.userAgentProduct, null),
       );
-    } else if (features.userAgent !== null && !p.userAgent.values.has(features.userAgent)) {
+    } else if (
+      features.userAgent !== null &&
+      newVersionCounts &&
+      !p.userAgent.values.has(features.userAgent)
+    ) {
       found ??= [];
       found.push(
         novelty(baseline, 'userAgent', 'newUserAgentVersion', features.userAgent, features.userAgentProduct),
@@ -403,5 +430,49 @@ export function compareSignIn(baseline: SignInBaseline, features: SignInFeatures
 export function rankBaseline(baseline: SignInBaseline): void {
   for (const property of BASELINE_PROPERTIES) {
     rankProfile(baseline.properties[property], baseline.profileSize);
+  }
+}
+
+/** What a baseline learned and forgot since it was last saved, for a store to apply as row changes. */
+export interface BaselineChanges {
+  /** Values new or changed, with their current sightings and counts. */
+  upserts: { property: BaselineProperty; value: BaselineValue }[];
+  /** Values aged out (and not learned again since). */
+  removals: { property: BaselineProperty; value: string }[];
+}
+
+/** The changes since the last save (see markBaselineSaved): learning a day touches a few rows, not all. */
+export function baselineChanges(baseline: SignInBaseline): BaselineChanges {
+  const upserts: BaselineChanges['upserts'] = [];
+  const removals: BaselineChanges['removals'] = [];
+  for (const property of BASELINE_PROPERTIES) {
+    const profile = baseline.properties[property];
+    for (const value of profile.removed) {
+      if (!profile.values.has(value)) removals.push({ property, value });
+    }
+    for (const entry of profile.changed) {
+      // An entry aged out after it changed is no longer the property's value of that text.
+      if (profile.values.get(entry.value) !== entry) continue;
+      upserts.push({
+        property,
+        value: {
+          value: entry.value,
+          firstSeen: entry.firstSeen,
+          lastSeen: entry.lastSeen,
+          count: entry.count,
+        },
+      });
+    }
+  }
+  return { upserts, removals };
+}
+
+/** Starts tracking changes afresh, once the store holds the baseline as it is. */
+export function markBaselineSaved(baseline: SignInBaseline): void {
+  for (const property of BASELINE_PROPERTIES) {
+    const profile = baseline.properties[property];
+    for (const entry of profile.changed) entry.changed = false;
+    profile.changed.length = 0;
+    profile.removed.length = 0;
   }
 }

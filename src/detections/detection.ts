@@ -25,21 +25,52 @@ export interface DetectionCandidate {
   additionalInfo: InfoEntry[];
 }
 
-/** What a sign-in detection is given: one principal's new sign-ins in event-time order. */
-export interface SignInBatch {
+/** The principal a sign-in evaluation is about. */
+export interface PrincipalRef {
   tenantId: string;
   principalId: string;
+}
+
+/** One principal's sign-ins in event-time order, for evaluating in one go (tests, replays). */
+export interface SignInBatch extends PrincipalRef {
   signIns: readonly SignIn[];
 }
 
-/** A detection over sign-ins: metadata, parameters with defaults, and a pure evaluate(). */
+/**
+ * One principal's evaluation in progress. A detection pass streams millions of sign-ins across
+ * principals in event-time order and feeds each to its principal's open evaluations, so no
+ * principal's history has to be held in memory; `finish` returns what was found.
+ */
+export interface SignInEvaluation {
+  add(signIn: SignIn): void;
+  finish(): DetectionCandidate[];
+}
+
+/** A detection over sign-ins: metadata, parameters with defaults, and a pure evaluation. */
 export interface SignInDetection<P, C> {
   id: string;
   riskEventType: string;
   title: string;
   description: string;
   defaultParameters: P;
+  /** Starts evaluating one principal's sign-ins; `context` is what the caller knows of it. */
+  open(principal: PrincipalRef, context: C, parameters: P): SignInEvaluation;
+  /** Evaluates a whole batch at once: open, add each sign-in, finish. */
   evaluate(batch: SignInBatch, context: C, parameters: P): DetectionCandidate[];
+}
+
+/** Defines a sign-in detection from its streaming evaluation; `evaluate` comes with it. */
+export function defineSignInDetection<P, C>(
+  definition: Omit<SignInDetection<P, C>, 'evaluate'>,
+): SignInDetection<P, C> {
+  return {
+    ...definition,
+    evaluate(batch, context, parameters) {
+      const evaluation = definition.open(batch, context, parameters);
+      for (const s of batch.signIns) evaluation.add(s);
+      return evaluation.finish();
+    },
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 
 /**
@@ -15,6 +15,17 @@ export type InsertIgnore = <T extends keyof Database & string>(
   constants?: Partial<Database[T]>,
 ) => Promise<number>;
 
+/**
+ * Runs a read query and hands its rows to `onRows` page by page, each row an array of the selected
+ * columns in select order. Rows are never all in memory at once, and no object is built per row:
+ * detection passes read millions of sign-ins this way. `onRows` is synchronous and must not use the
+ * store. Runs on its own connection, outside any open transaction. Resolves to the number of rows.
+ */
+export type ScanRows = (
+  query: CompiledQuery,
+  onRows: (rows: readonly unknown[][]) => void,
+) => Promise<number>;
+
 /** What differs between dialects, as flags and seams; callers never branch on a dialect's name. */
 export interface StoreCapabilities {
   /** A human-readable description of where data lives (for logs and the CLI). */
@@ -23,4 +34,6 @@ export interface StoreCapabilities {
   readonly multiProcess: boolean;
   /** Bulk insert-or-skip, as fast as the dialect allows. */
   readonly insertIgnore: InsertIgnore;
+  /** Streaming read of large results. */
+  readonly scanRows: ScanRows;
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { createSignInBaseline } from '../../baselines/sign-in-baseline.ts';
 import { KEY_VAULT_RESOURCE, workloadSignIn } from '../../baselines/workload-sign-in.fixture.ts';
 import type { SignIn } from '../../domain/index.ts';
-import { suspiciousSignInsDetection as detection } from './index.ts';
+import { suspiciousSignInsDetection as detection, type RelatedChange } from './index.ts';
 
 const TENANT = '6c1f4e2a-9b3d-4f7e-8a21-5d0c3b7e9f14';
 const SP = 'b82f5c17-6d4e-4a39-8c1b-0e7a3f9d2c58';
@@ -141,4 +141,109 @@ test('a month at once and the same month a day at a time give the same detection
   }
   assert.ok(once.length > 0);
   assert.deepEqual(daily, once);
+});
+
+/** A workload moving its token requests to an Amazon address with a newly added secret. */
+function moveToAws(keyId: string) {
+  return [0, 20].map((m) =>
+    workloadSignIn({
+      id: `m${m}`,
+      createdAt: new Date(Date.UTC(2025, 2, 8, 9, m)).toISOString(),
+      ipAddress: '52.33.12.40',
+      asn: 16509,
+      asOrg: 'AMAZON-02',
+      country: 'US',
+      city: 'Boardman',
+      hosting: true,
+      hostingProvider: 'Amazon',
+      credentialType: 'clientSecret',
+      credentialKeyId: keyId,
+    }),
+  );
+}
+
+function change(authorised: boolean, at: string, keyId: string): RelatedChange {
+  return {
+    at,
+    kind: 'credentialAdded',
+    keyId,
+    actor: authorised ? 'platform-admin@contoso.com' : 'intern@contoso.com',
+    auditId: `Directory_${keyId}`,
+    activity: 'Update application \u2013 Certificates and secrets management ',
+    authorised,
+  };
+}
+
+test('a credential an authorised admin added shortly before: still raised, says so, one level lower', () => {
+  const keyId = '5e0c8a3b-7f21-4d6e-9a14-2b8c7d3f1e60';
+  const signIns = [...normalDays(5), ...moveToAws(keyId)];
+  const plain = detection.evaluate(
+    { tenantId: TENANT, principalId: SP, signIns },
+    { baseline: createSignInBaseline() },
+    detection.defaultParameters,
+  );
+  assert.equal(plain[0]?.riskLevel, 'high', 'a new network owner and a new credential type weigh high');
+
+  const changes = [change(true, '2025-03-08T07:45:00.000Z', keyId)];
+  const [d] = detection.evaluate(
+    { tenantId: TENANT, principalId: SP, signIns },
+    { baseline: createSignInBaseline(), changes },
+    detection.defaultParameters,
+  );
+  assert.equal(d?.riskLevel, 'medium');
+  const info = new Map(d?.additionalInfo.map((e) => [e.Key, e.Value]));
+  assert.equal(info.get('riskLoweredFrom'), 'high');
+  assert.match(
+    String(info.get('reason')),
+    /credential 5e0c8a3b-7f21-4d6e-9a14-2b8c7d3f1e60 added at 2025-03-08T07:45:00.000Z by platform-admin@contoso.com/,
+  );
+  assert.deepEqual(
+    (info.get('relatedChanges') as { auditId: string }[]).map((c) => c.auditId),
+    [`Directory_${keyId}`],
+  );
+});
+
+test('an unusual actor, another credential or an old change does not lower the risk', () => {
+  const keyId = '5e0c8a3b-7f21-4d6e-9a14-2b8c7d3f1e60';
+  const signIns = [...normalDays(5), ...moveToAws(keyId)];
+  const levelWith = (changes: RelatedChange[]) =>
+    detection.evaluate(
+      { tenantId: TENANT, principalId: SP, signIns },
+      { baseline: createSignInBaseline(), changes },
+      detection.defaultParameters,
+    )[0];
+  const unusual = levelWith([change(false, '2025-03-08T07:45:00.000Z', keyId)]);
+  assert.equal(unusual?.riskLevel, 'high');
+  assert.match(
+    String(new Map(unusual?.additionalInfo.map((e) => [e.Key, e.Value])).get('reason')),
+    /not a routine change/,
+  );
+  assert.equal(
+    levelWith([change(true, '2025-03-08T07:45:00.000Z', '0d7e6f5a-1111-4c3b-8a2d-9e8f7a6b5c4d')])?.riskLevel,
+    'high',
+  );
+  assert.equal(
+    levelWith([change(true, '2025-03-05T07:45:00.000Z', keyId)])?.riskLevel,
+    'high',
+    'three days before is not shortly',
+  );
+  assert.equal(
+    levelWith([change(true, '2025-03-08T10:00:00.000Z', keyId)])?.riskLevel,
+    'high',
+    'a change after the sign-ins explains nothing',
+  );
+});
+
+test('every scored sign-in with something new is reported to the caller with its signals', () => {
+  const seen: [string, readonly string[]][] = [];
+  detection.evaluate(
+    { tenantId: TENANT, principalId: SP, signIns: [...normalDays(5), ...moveToAws('k')] },
+    { baseline: createSignInBaseline(), onUnusual: (s, signals) => seen.push([s.id, signals]) },
+    detection.defaultParameters,
+  );
+  assert.deepEqual(
+    seen.map(([id]) => id),
+    ['m0'],
+  );
+  assert.ok(seen[0]?.[1].includes('newAsnOtherOwner'));
 });

@@ -15,7 +15,12 @@ import {
 } from '../../baselines/sign-in-baseline.ts';
 import { extractSignInFeatures } from '../../baselines/sign-in-features.ts';
 import type { SignIn } from '../../domain/index.ts';
-import { type DetectionCandidate, type SignInDetection, signInCandidate } from '../detection.ts';
+import {
+  type DetectionCandidate,
+  defineSignInDetection,
+  type InfoEntry,
+  signInCandidate,
+} from '../detection.ts';
 
 /** Tunables of suspicious sign-ins (spec A1). */
 export interface SuspiciousSignInParameters {
@@ -27,12 +32,38 @@ export interface SuspiciousSignInParameters {
   windowMinutes: number;
   /** Contributing sign-in ids kept in the explanation. */
   maxEvidence: number;
+  /** An authorised change at most this many hours before the first unusual sign-in lowers it a level. */
+  changeAwarenessHours: number;
   weights: SignInRiskWeights;
 }
 
-/** The principal's baseline, learned so far; evaluate() updates it in place. */
+/**
+ * A change recorded in the audit log that may explain unusual sign-ins: a credential added, a
+ * permission granted, the configuration changed. Suspicious sign-ins that follow an authorised one
+ * still fire, say so, and are lowered one level.
+ */
+export interface RelatedChange {
+  /** Event time of the audit record. */
+  at: string;
+  kind: 'credentialAdded' | 'permissionGranted' | 'configurationChanged';
+  /** The credential added, for `credentialAdded`. */
+  keyId: string | null;
+  /** Who made it (UPN, application name or id). */
+  actor: string | null;
+  auditId: string;
+  /** The audit activity as Entra named it. */
+  activity: string;
+  /** Whether it was routine: made by an actor that manages credentials, with nothing unusual about it. */
+  authorised: boolean;
+}
+
+/** The principal's baseline, learned so far (updated in place), and what the caller knows around it. */
 export interface SuspiciousSignInContext {
   baseline: SignInBaseline;
+  /** Audit-log changes of the principal and its application, any order. */
+  changes?: readonly RelatedChange[];
+  /** Told of every scored sign-in that showed something new, with the weighted signals. */
+  onUnusual?: (signIn: SignIn, signals: readonly SignInSignal[]) => void;
 }
 
 interface Group {
@@ -52,6 +83,27 @@ interface Group {
 
 function sharesActivity(g: Group, s: SignIn): boolean {
   return (s.ipAddress !== null && g.ips.has(s.ipAddress)) || (s.asn !== null && g.asns.has(s.asn));
+}
+
+const LOWER: Readonly<Record<'high' | 'medium' | 'low', 'medium' | 'low'>> = {
+  high: 'medium',
+  medium: 'low',
+  low: 'low',
+};
+
+/**
+ * The changes that came shortly before a group's first sign-in and bear on it: the credential it
+ * used being added, or any other recorded change of the principal.
+ */
+function relatedChangesOf(g: Group, changes: readonly RelatedChange[], withinMs: number): RelatedChange[] {
+  const firstMs = Date.parse(g.first.createdAt);
+  return changes
+    .filter((c) => {
+      const before = firstMs - Date.parse(c.at);
+      if (before < 0 || before > withinMs) return false;
+      return c.kind !== 'credentialAdded' || (c.keyId !== null && g.keyIds.has(c.keyId));
+    })
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.auditId < b.auditId ? -1 : 1));
 }
 
 const WHAT: Record<SignInSignal, string> = {
@@ -74,12 +126,14 @@ const WHAT: Record<SignInSignal, string> = {
  * risk table. The baseline learns from successful sign-ins in event-time order, needs two days of
  * history before it scores, and forgets values unseen for 60 days (aged at the start of each day, so
  * one run over a month and a run a day give the same result). Unusual sign-ins in one clock-aligned
- * window are one detection whose activity time is the first of them.
+ * window are one detection whose activity time is the first of them. When an authorised change came
+ * shortly before (the credential used was added, a permission granted), the detection says so and is
+ * lowered one level; an unauthorised one is named without lowering anything.
  */
-export const suspiciousSignInsDetection: SignInDetection<
+export const suspiciousSignInsDetection = defineSignInDetection<
   SuspiciousSignInParameters,
   SuspiciousSignInContext
-> = {
+>({
   id: 'suspicious-sign-ins',
   riskEventType: 'suspiciousSignins',
   title: 'Sign-in with unfamiliar properties',
@@ -90,104 +144,167 @@ export const suspiciousSignInsDetection: SignInDetection<
     maxAgeDays: 60,
     windowMinutes: 60,
     maxEvidence: 50,
+    changeAwarenessHours: 48,
     weights: DEFAULT_SIGN_IN_RISK_WEIGHTS,
   },
-  evaluate(batch, { baseline }, p) {
+  open(principal, { baseline, changes = [], onUnusual }, p) {
     const groups = new Map<string, Group>();
     const windowMs = p.windowMinutes * 60_000;
-    let agedDay = '';
-    for (const s of batch.signIns) {
-      if (!signInTeachesBaseline(s)) continue;
-      const day = s.createdAt.slice(0, 10);
-      if (day !== agedDay) {
-        ageOutBaseline(baseline, `${day}T00:00:00.000Z`, p.maxAgeDays);
-        agedDay = day;
-      }
-      const features = extractSignInFeatures(s);
-      if (!isBaselineLearning(baseline, s.createdAt, p.learningDays)) {
-        const novelties = compareSignIn(baseline, features).filter((n) => p.weights[n.signal] !== 'none');
-        const start = new Date(Math.floor(Date.parse(s.createdAt) / windowMs) * windowMs).toISOString();
-        const key = `${batch.tenantId}|${batch.principalId}|suspiciousSignins|${start}`;
-        let g = groups.get(key);
-        if (novelties.length > 0) {
-          if (!g) {
-            g = {
-              first: s,
-              signIns: [],
-              ips: new Set(),
-              asns: new Set(),
-              signals: new Set(),
-              novelties: new Map(),
-              keyIds: new Set(),
-              baselineSince: baseline.firstSignInAt,
-              baselineSignIns: baseline.successfulSignIns,
-            };
-            groups.set(key, g);
-          }
-          for (const n of novelties) {
-            g.signals.add(n.signal);
-            if (!g.novelties.has(`${n.signal}|${n.value}`)) g.novelties.set(`${n.signal}|${n.value}`, n);
-            if ((n.property === 'ip' || n.property === 'ipPrefix') && s.ipAddress) g.ips.add(s.ipAddress);
-            if (n.property === 'asn' && s.asn !== null) g.asns.add(s.asn);
-          }
-        } else if (!g || !sharesActivity(g, s)) {
-          g = undefined;
+    const keyPrefix = `${principal.tenantId}|${principal.principalId}|suspiciousSignins|`;
+    // The day being evaluated: the baseline is aged once at the start of each.
+    let today = '';
+    let nextDay = '';
+    // Sign-ins come in time order, so the window key is recomputed only when a sign-in leaves it.
+    let windowEnd = '';
+    let windowKey = '';
+    return {
+      add(s) {
+        if (!signInTeachesBaseline(s)) return;
+        const at = s.createdAt;
+        if (at >= nextDay || at < today) {
+          today = `${at.slice(0, 10)}T00:00:00.000Z`;
+          nextDay = new Date(Date.parse(today) + 86_400_000).toISOString();
+          ageOutBaseline(baseline, today, p.maxAgeDays);
         }
-        if (g) {
-          g.signIns.push(s);
-          if (s.credentialKeyId) g.keyIds.add(s.credentialKeyId);
+        const features = extractSignInFeatures(s);
+        if (!isBaselineLearning(baseline, at, p.learningDays)) {
+          if (at >= windowEnd || at < windowKey.slice(keyPrefix.length)) {
+            const startMs = Math.floor(Date.parse(at) / windowMs) * windowMs;
+            windowKey = `${keyPrefix}${new Date(startMs).toISOString()}`;
+            windowEnd = new Date(startMs + windowMs).toISOString();
+          }
+          const found = compareSignIn(baseline, features, p.weights);
+          const novelties = found.length === 0 ? found : found.filter((n) => p.weights[n.signal] !== 'none');
+          let g = groups.get(windowKey);
+          if (novelties.length > 0) {
+            if (!g) {
+              g = {
+                first: s,
+                signIns: [],
+                ips: new Set(),
+                asns: new Set(),
+                signals: new Set(),
+                novelties: new Map(),
+                keyIds: new Set(),
+                baselineSince: baseline.firstSignInAt,
+                baselineSignIns: baseline.successfulSignIns,
+              };
+              groups.set(windowKey, g);
+            }
+            for (const n of novelties) {
+              g.signals.add(n.signal);
+              if (!g.novelties.has(`${n.signal}|${n.value}`)) g.novelties.set(`${n.signal}|${n.value}`, n);
+              if ((n.property === 'ip' || n.property === 'ipPrefix') && s.ipAddress) g.ips.add(s.ipAddress);
+              if (n.property === 'asn' && s.asn !== null) g.asns.add(s.asn);
+            }
+            onUnusual?.(
+              s,
+              novelties.map((n) => n.signal),
+            );
+          } else if (g && !sharesActivity(g, s)) {
+            g = undefined;
+          }
+          if (g) {
+            g.signIns.push(s);
+            if (s.credentialKeyId) g.keyIds.add(s.credentialKeyId);
+          }
         }
-      }
-      learnSignIn(baseline, features, s.createdAt);
-    }
-
-    const out: DetectionCandidate[] = [];
-    for (const [dedupeKey, g] of groups) {
-      const level = levelFromSignals(g.signals, p.weights);
-      if (level === 'none') continue;
-      const unusual = [...g.novelties.values()];
-      out.push(
-        signInCandidate(dedupeKey, 'suspiciousSignins', level, g.signIns, g.keyIds, [
-          {
-            Key: 'reason',
-            Value: `Sign-in${g.signIns.length === 1 ? '' : 's'} with ${[...g.signals].map((x) => WHAT[x]).join(', ')}.`,
-          },
-          {
-            Key: 'unusual',
-            Value: unusual.map((n) => ({
-              property: n.property,
-              signal: n.signal,
-              weight: p.weights[n.signal],
-              value: n.value,
-              familiarOwner: n.familiarOwner,
-              baseline: n.familiar.map((f) => ({ value: f.value, count: f.count, lastSeen: f.lastSeen })),
-              valuesInBaseline: n.familiarCount,
-            })),
-          },
-          {
-            Key: 'baseline',
-            Value: {
-              since: g.baselineSince,
-              successfulSignIns: g.baselineSignIns,
-              learningDays: p.learningDays,
-              maxAgeDays: p.maxAgeDays,
-            },
-          },
-          {
-            Key: 'network',
-            Value: {
-              asn: g.first.asn,
-              asOrg: g.first.asOrg,
-              country: g.first.country,
-              hosting: g.first.hosting,
-              provider: g.first.hostingProvider,
-            },
-          },
-          { Key: 'signIns', Value: g.signIns.length },
-          { Key: 'contributingSignInIds', Value: g.signIns.slice(0, p.maxEvidence).map((s) => s.id) },
-        ]),
-      );
-    }
-    return out;
+        learnSignIn(baseline, features, at);
+      },
+      finish() {
+        const out: DetectionCandidate[] = [];
+        for (const [dedupeKey, g] of groups) {
+          const weighed = levelFromSignals(g.signals, p.weights);
+          if (weighed === 'none') continue;
+          const related = relatedChangesOf(g, changes, p.changeAwarenessHours * 3_600_000);
+          const authorised = related.filter((c) => c.authorised);
+          const level = authorised.length > 0 ? LOWER[weighed] : weighed;
+          out.push(candidateOf(dedupeKey, g, level, weighed, related, p));
+        }
+        return out;
+      },
+    };
   },
-};
+});
+
+function describeChange(c: RelatedChange): string {
+  const what =
+    c.kind === 'credentialAdded'
+      ? `credential ${c.keyId} added`
+      : c.kind === 'permissionGranted'
+        ? 'permission granted'
+        : `configuration changed (${c.activity.trim()})`;
+  return `${what} at ${c.at} by ${c.actor ?? 'an unknown actor'}${c.authorised ? '' : ' (not a routine change)'}`;
+}
+
+function candidateOf(
+  dedupeKey: string,
+  g: Group,
+  level: 'high' | 'medium' | 'low',
+  weighed: 'high' | 'medium' | 'low',
+  related: readonly RelatedChange[],
+  p: SuspiciousSignInParameters,
+): DetectionCandidate {
+  const unusual = [...g.novelties.values()];
+  const lowered = level !== weighed;
+  const info: InfoEntry[] = [
+    {
+      Key: 'reason',
+      Value:
+        `Sign-in${g.signIns.length === 1 ? '' : 's'} with ${[...g.signals].map((x) => WHAT[x]).join(', ')}.` +
+        (related.length > 0 ? ` Shortly after: ${related.map(describeChange).join('; ')}.` : '') +
+        (lowered
+          ? ` Risk lowered from ${weighed} to ${level}: an authorised change explains it in part.`
+          : ''),
+    },
+    {
+      Key: 'unusual',
+      Value: unusual.map((n) => ({
+        property: n.property,
+        signal: n.signal,
+        weight: p.weights[n.signal],
+        value: n.value,
+        familiarOwner: n.familiarOwner,
+        baseline: n.familiar.map((f) => ({ value: f.value, count: f.count, lastSeen: f.lastSeen })),
+        valuesInBaseline: n.familiarCount,
+      })),
+    },
+    {
+      Key: 'baseline',
+      Value: {
+        since: g.baselineSince,
+        successfulSignIns: g.baselineSignIns,
+        learningDays: p.learningDays,
+        maxAgeDays: p.maxAgeDays,
+      },
+    },
+    {
+      Key: 'network',
+      Value: {
+        asn: g.first.asn,
+        asOrg: g.first.asOrg,
+        country: g.first.country,
+        hosting: g.first.hosting,
+        provider: g.first.hostingProvider,
+      },
+    },
+    { Key: 'signIns', Value: g.signIns.length },
+    { Key: 'contributingSignInIds', Value: g.signIns.slice(0, p.maxEvidence).map((s) => s.id) },
+  ];
+  if (related.length > 0) {
+    info.push({
+      Key: 'relatedChanges',
+      Value: related.map((c) => ({
+        kind: c.kind,
+        at: c.at,
+        keyId: c.keyId,
+        actor: c.actor,
+        activity: c.activity,
+        auditId: c.auditId,
+        authorised: c.authorised,
+      })),
+    });
+  }
+  if (lowered) info.push({ Key: 'riskLoweredFrom', Value: weighed });
+  return signInCandidate(dedupeKey, 'suspiciousSignins', level, g.signIns, g.keyIds, info);
+}

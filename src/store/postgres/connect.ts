@@ -1,7 +1,9 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import type { InsertIgnore, StoreCapabilities } from '../capabilities.ts';
+import type { InsertIgnore, ScanRows, StoreCapabilities } from '../capabilities.ts';
 import type { Database } from '../schema.ts';
+
+const SCAN_PAGE_ROWS = 10_000;
 
 // PostgreSQL caps bound parameters at 65535 per statement; chunks stay well below it.
 const MAX_PARAMETERS = 30_000;
@@ -52,6 +54,35 @@ export async function connectPostgres(
     }
     return inserted;
   };
+  // A server-side cursor in a read-only transaction on a connection of its own: pages are fetched
+  // as arrays, so memory holds one page however large the result.
+  const scanRows: ScanRows = async (query, onRows) => {
+    const client = await pool.connect();
+    let rows = 0;
+    try {
+      await client.query('begin read only');
+      await client.query({
+        text: `declare vigil_scan no scroll cursor for ${query.sql}`,
+        values: [...query.parameters],
+      });
+      for (;;) {
+        const page = await client.query({
+          text: `fetch ${SCAN_PAGE_ROWS} from vigil_scan`,
+          rowMode: 'array',
+        });
+        if (page.rows.length === 0) break;
+        rows += page.rows.length;
+        onRows(page.rows as unknown[][]);
+      }
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+    return rows;
+  };
   const safe = new URL(url);
   safe.password = '';
   return {
@@ -60,6 +91,7 @@ export async function connectPostgres(
       location: `${safe.toString()}${schema ? ` (schema ${schema})` : ''}`,
       multiProcess: true,
       insertIgnore,
+      scanRows,
     },
   };
 }

@@ -1,85 +1,149 @@
 import type { Kysely } from 'kysely';
-import { baselineFromRows, baselineToRows } from '../../baselines/baseline-rows.ts';
-import { createSignInBaseline, type SignInBaseline } from '../../baselines/sign-in-baseline.ts';
+import { baselineFromRows } from '../../baselines/baseline-rows.ts';
+import {
+  baselineChanges,
+  createSignInBaseline,
+  markBaselineSaved,
+  type SignInBaseline,
+} from '../../baselines/sign-in-baseline.ts';
 import type { Store } from '../open-store.ts';
 import type { Database } from '../schema.ts';
 
-const COLUMNS = [
-  'tenant_id',
-  'principal_id',
-  'property',
-  'value',
-  'first_seen',
-  'last_seen',
-  'count',
-] as const;
+// Rows per multi-row statement: 7 bound values each stays far below either dialect's parameter cap.
+const CHUNK_ROWS = 1000;
+// Principals per `in (…)` list when loading many baselines.
+const CHUNK_PRINCIPALS = 500;
+
+/** A principal's baseline to save; `replace` drops what the store held first (a replayed history). */
+export interface BaselineToSave {
+  tenantId: string;
+  principalId: string;
+  baseline: SignInBaseline;
+  replace: boolean;
+}
 
 /** Loads and saves principals' sign-in baselines. */
 export function createBaselineQueries(store: Store) {
   return {
-    /** The principal's baseline, or an empty one. */
-    async load(db: Kysely<Database>, tenantId: string, principalId: string): Promise<SignInBaseline> {
-      const meta = await db
-        .selectFrom('baseline_meta')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('principal_id', '=', principalId)
-        .executeTakeFirst();
-      if (!meta) return createSignInBaseline();
-      const rows = await db
-        .selectFrom('baseline_values')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('principal_id', '=', principalId)
-        .execute();
-      return baselineFromRows(
-        rows.map((r) => ({
-          property: r.property,
-          value: r.value,
-          firstSeen: r.first_seen,
-          lastSeen: r.last_seen,
-          count: Number(r.count),
-        })),
-        {
-          firstSignInAt: meta.first_sign_in_at,
-          lastSignInAt: meta.last_sign_in_at,
-          successfulSignIns: Number(meta.successful_sign_ins),
-        },
-      );
-    },
-    /** Replaces the principal's stored baseline with `baseline`. */
-    async save(
+    /** The baselines of many principals of one tenant at once; principals without one get an empty one. */
+    async loadMany(
       db: Kysely<Database>,
       tenantId: string,
-      principalId: string,
-      baseline: SignInBaseline,
-    ): Promise<void> {
-      await db
-        .deleteFrom('baseline_values')
-        .where('tenant_id', '=', tenantId)
-        .where('principal_id', '=', principalId)
-        .execute();
-      const values: unknown[] = [];
-      for (const r of baselineToRows(baseline)) {
-        values.push(tenantId, principalId, r.property, r.value, r.firstSeen, r.lastSeen, r.count);
+      principalIds: readonly string[],
+    ): Promise<Map<string, SignInBaseline>> {
+      const out = new Map<string, SignInBaseline>();
+      for (let i = 0; i < principalIds.length; i += CHUNK_PRINCIPALS) {
+        const ids = principalIds.slice(i, i + CHUNK_PRINCIPALS);
+        const metas = await db
+          .selectFrom('baseline_meta')
+          .selectAll()
+          .where('tenant_id', '=', tenantId)
+          .where('principal_id', 'in', ids)
+          .execute();
+        const rows = await db
+          .selectFrom('baseline_values')
+          .selectAll()
+          .where('tenant_id', '=', tenantId)
+          .where('principal_id', 'in', ids)
+          .execute();
+        const byPrincipal = new Map<string, typeof rows>();
+        for (const r of rows) {
+          let list = byPrincipal.get(r.principal_id);
+          if (list === undefined) {
+            list = [];
+            byPrincipal.set(r.principal_id, list);
+          }
+          list.push(r);
+        }
+        for (const meta of metas) {
+          out.set(
+            meta.principal_id,
+            baselineFromRows(
+              (byPrincipal.get(meta.principal_id) ?? []).map((r) => ({
+                property: r.property,
+                value: r.value,
+                firstSeen: r.first_seen,
+                lastSeen: r.last_seen,
+                count: Number(r.count),
+              })),
+              {
+                firstSignInAt: meta.first_sign_in_at,
+                lastSignInAt: meta.last_sign_in_at,
+                successfulSignIns: Number(meta.successful_sign_ins),
+              },
+            ),
+          );
+        }
       }
-      await store.capabilities.insertIgnore(
-        db,
-        'baseline_values',
-        COLUMNS,
-        ['tenant_id', 'principal_id', 'property', 'value'],
-        values,
-      );
-      const meta = {
-        first_sign_in_at: baseline.firstSignInAt,
-        last_sign_in_at: baseline.lastSignInAt,
-        successful_sign_ins: baseline.successfulSignIns,
+      for (const id of principalIds) if (!out.has(id)) out.set(id, createSignInBaseline());
+      return out;
+    },
+    /**
+     * Writes what each baseline learned and forgot since it was loaded or last saved: changed values
+     * are upserted, aged-out ones deleted, totals replaced. Incremental, so a run over a day of
+     * sign-ins writes the values that day touched.
+     */
+    async saveMany(db: Kysely<Database>, baselines: readonly BaselineToSave[]): Promise<void> {
+      let pending: Database['baseline_values'][] = [];
+      const flush = async () => {
+        if (pending.length === 0) return;
+        await db
+          .insertInto('baseline_values')
+          .values(pending)
+          .onConflict((oc) =>
+            oc.columns(['tenant_id', 'principal_id', 'property', 'value']).doUpdateSet((eb) => ({
+              first_seen: eb.ref('excluded.first_seen'),
+              last_seen: eb.ref('excluded.last_seen'),
+              count: eb.ref('excluded.count'),
+            })),
+          )
+          .execute();
+        pending = [];
       };
-      await db
-        .insertInto('baseline_meta')
-        .values({ tenant_id: tenantId, principal_id: principalId, ...meta })
-        .onConflict((oc) => oc.columns(['tenant_id', 'principal_id']).doUpdateSet(meta))
-        .execute();
+      for (const { tenantId, principalId, baseline, replace } of baselines) {
+        const changes = baselineChanges(baseline);
+        if (replace) {
+          await db
+            .deleteFrom('baseline_values')
+            .where('tenant_id', '=', tenantId)
+            .where('principal_id', '=', principalId)
+            .execute();
+        } else {
+          for (const r of changes.removals) {
+            await db
+              .deleteFrom('baseline_values')
+              .where('tenant_id', '=', tenantId)
+              .where('principal_id', '=', principalId)
+              .where('property', '=', r.property)
+              .where('value', '=', r.value)
+              .execute();
+          }
+        }
+        for (const u of changes.upserts) {
+          pending.push({
+            tenant_id: tenantId,
+            principal_id: principalId,
+            property: u.property,
+            value: u.value.value,
+            first_seen: u.value.firstSeen,
+            last_seen: u.value.lastSeen,
+            count: u.value.count,
+          });
+          if (pending.length === CHUNK_ROWS) await flush();
+        }
+        const meta = {
+          first_sign_in_at: baseline.firstSignInAt,
+          last_sign_in_at: baseline.lastSignInAt,
+          successful_sign_ins: baseline.successfulSignIns,
+        };
+        await db
+          .insertInto('baseline_meta')
+          .values({ tenant_id: tenantId, principal_id: principalId, ...meta })
+          .onConflict((oc) => oc.columns(['tenant_id', 'principal_id']).doUpdateSet(meta))
+          .execute();
+        markBaselineSaved(baseline);
+      }
+      await flush();
     },
   };
 }

@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
-import type { InsertIgnore, StoreCapabilities } from '../capabilities.ts';
+import type { InsertIgnore, ScanRows, StoreCapabilities } from '../capabilities.ts';
 import type { Database } from '../schema.ts';
+
+const SCAN_PAGE_ROWS = 4096;
 
 /** Resolves `sqlite:<path>`, `sqlite://<path>` or a bare path to a file path. */
 export function sqlitePath(url: string): string {
@@ -74,12 +76,31 @@ export function connectSqlite(url: string): { db: Kysely<Database>; capabilities
     return inserted;
   };
 
+  // Raw mode iterates arrays straight from SQLite's row buffer; the callback is synchronous, so the
+  // connection is never asked to run another statement while the iterator holds it.
+  const scanRows: ScanRows = async (query, onRows) => {
+    const stmt = raw.prepare(query.sql).raw(true);
+    let page: unknown[][] = [];
+    let rows = 0;
+    for (const row of stmt.iterate(...(query.parameters as unknown[]))) {
+      page.push(row as unknown[]);
+      if (page.length === SCAN_PAGE_ROWS) {
+        rows += page.length;
+        onRows(page);
+        page = [];
+      }
+    }
+    if (page.length > 0) onRows(page);
+    return rows + page.length;
+  };
+
   return {
     db,
     capabilities: {
       location: `sqlite:${path}`,
       multiProcess: false,
       insertIgnore,
+      scanRows,
     },
   };
 }
