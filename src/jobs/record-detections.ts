@@ -6,11 +6,18 @@ import { nextRisk } from '../risk/next-risk.ts';
 import type { createRiskQueries } from '../store/queries/risk-queries.ts';
 import type { Database } from '../store/schema.ts';
 
+/** What the caller knows of the principal beyond its detections. */
+export interface RecordOptions {
+  /** It holds sensitive permissions or a directory role: its risk is raised one level. */
+  privileged: boolean;
+}
+
 /**
  * Records one principal's detection candidates inside the caller's transaction. A new finding is
- * inserted at risk; a known one (same dedupe key, so same id) only gets its explanation refreshed,
- * so a state an analyst set (dismissed, say) stands. When anything was new, the principal's risk
- * follows, with a history entry. Returns, per candidate, whether it was new.
+ * inserted at risk; a known one (same dedupe key, so same id) gets its explanation and level
+ * refreshed (later evidence of the same finding, such as a sprayed principal that then signed in),
+ * while a state an analyst set (dismissed, say) stands. When anything was new or changed level, the
+ * principal's risk follows, with a history entry. Returns, per candidate, whether it was new.
  */
 export async function recordDetections(
   trx: Kysely<Database>,
@@ -19,6 +26,7 @@ export async function recordDetections(
   principalId: string,
   candidates: readonly DetectionCandidate[],
   now: string,
+  options: RecordOptions = { privileged: false },
 ): Promise<boolean[]> {
   const fresh: boolean[] = [];
   const newTypes = new Set<string>();
@@ -27,17 +35,21 @@ export async function recordDetections(
     const additionalInfo = JSON.stringify(c.additionalInfo);
     const existing = await trx
       .selectFrom('risk_detections')
-      .select('id')
+      .select(['risk_level', 'risk_state', 'additional_info'])
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .executeTakeFirst();
     if (existing) {
-      await trx
-        .updateTable('risk_detections')
-        .set({ last_updated_date_time: now, additional_info: additionalInfo })
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .execute();
+      if (existing.additional_info !== additionalInfo || existing.risk_level !== c.riskLevel) {
+        await trx
+          .updateTable('risk_detections')
+          .set({ last_updated_date_time: now, additional_info: additionalInfo, risk_level: c.riskLevel })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', id)
+          .execute();
+        if (existing.risk_level !== c.riskLevel && existing.risk_state === 'atRisk')
+          newTypes.add(c.riskEventType);
+      }
       fresh.push(false);
       continue;
     }
@@ -71,7 +83,7 @@ export async function recordDetections(
         detections: await risk.detectionsOf(trx, tenantId, principalId),
         newEventTypes: [...newTypes].sort(),
       },
-      { at: now, initiatedBy: null, privileged: false },
+      { at: now, initiatedBy: null, privileged: options.privileged },
     );
     await risk.putRisk(trx, tenantId, principalId, t.risk);
     if (t.history) await risk.appendHistory(trx, tenantId, principalId, randomUUID(), t.history);
