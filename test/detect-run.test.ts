@@ -31,6 +31,11 @@ function writeDay(name: string, day: number, ip: string, listed: number): string
   return path;
 }
 
+/** The detection types a run counted anything for. */
+function raised(counts: Record<string, { new: number; updated: number }>) {
+  return Object.fromEntries(Object.entries(counts).filter(([, c]) => c.new + c.updated > 0));
+}
+
 for (const dialect of dialects) {
   describe(`vigil detect with a threat list on ${dialect}`, () => {
     let t: TestStore;
@@ -61,9 +66,12 @@ for (const dialect of dialects) {
       assert.equal((await runVigil(['import', '--json', day], env)).code, 0);
       const first = JSON.parse((await runVigil(['detect', '--json'], env)).stdout);
       assert.equal(first.signIns, 20);
-      assert.deepEqual(first.detections, { investigationsThreatIntelligence: { new: 1, updated: 0 } });
+      assert.deepEqual(raised(first.detections), {
+        investigationsThreatIntelligence: { new: 1, updated: 0 },
+      });
+      assert.deepEqual(first.detections.suspiciousSignins, { new: 0, updated: 0 }, 'every type is counted');
       const again = JSON.parse((await runVigil(['detect', '--json'], env)).stdout);
-      assert.deepEqual([again.signIns, again.detections], [0, {}]);
+      assert.deepEqual([again.signIns, raised(again.detections)], [0, {}]);
 
       const [d] = JSON.parse((await runVigil(['detections', 'list', '--json'], env)).stdout).value;
       assert.equal(d.riskEventType, 'investigationsThreatIntelligence');
@@ -90,7 +98,7 @@ for (const dialect of dialects) {
       assert.equal((await runVigil(['import', '--json', day], env)).code, 0);
       const r = JSON.parse((await runVigil(['detect', '--json'], env)).stdout);
       assert.equal(r.signIns, 20);
-      assert.deepEqual(r.detections, { investigationsThreatIntelligence: { new: 1, updated: 0 } });
+      assert.deepEqual(raised(r.detections), { investigationsThreatIntelligence: { new: 1, updated: 0 } });
       const all = JSON.parse((await runVigil(['detections', 'list', '--json'], env)).stdout).value;
       assert.equal(all.length, 2);
     });

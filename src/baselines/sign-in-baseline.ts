@@ -201,6 +201,27 @@ function promote(profile: PropertyProfile, entry: RankedBaselineValue, size: num
   }
 }
 
+/**
+ * Learns one more sighting of a value already in the profile at `at` (see familiar-sign-ins.ts); the
+ * same as learning it by its text, without the look-up.
+ */
+export function learnFamiliarValue(
+  profile: PropertyProfile,
+  entry: RankedBaselineValue,
+  at: string,
+  size: number,
+  latest: boolean,
+): void {
+  if (!entry.changed) {
+    entry.changed = true;
+    profile.changed.push(entry);
+  }
+  entry.count++;
+  if (latest || at > entry.lastSeen) entry.lastSeen = at;
+  else if (at < entry.firstSeen) entry.firstSeen = at;
+  promote(profile, entry, size);
+}
+
 function touch(profile: PropertyProfile, value: string, at: string, size: number, latest: boolean): void {
   let entry = profile.values.get(value);
   if (entry === undefined) {

@@ -3,11 +3,13 @@ import { ConfigError } from '../config/load.ts';
 import { withStore } from './context.ts';
 import { registerDetectCommands } from './detect-command.ts';
 import { registerImportCommand } from './import-command.ts';
+import { registerIntelPollCommand } from './intel-poll-command.ts';
 import { registerKeysCommand } from './keys-command.ts';
 import { registerLeaksCommand } from './leaks-command.ts';
 import { registerQuarantineCommand } from './quarantine-command.ts';
 import { registerRiskyCommands } from './risky-command.ts';
 import { registerServeCommand } from './serve-command.ts';
+import { registerSimulateCommand } from './simulate-command.ts';
 
 /** Builds the `vigil` command line. */
 export function createProgram(): Command {
@@ -25,6 +27,8 @@ export function createProgram(): Command {
   registerRiskyCommands(program);
   registerLeaksCommand(program);
   registerDetectCommands(program);
+  registerIntelPollCommand(program);
+  registerSimulateCommand(program);
   program
     .command('migrate')
     .description('apply pending store migrations (serve and every command also do this on start)')

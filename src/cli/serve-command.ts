@@ -4,6 +4,7 @@ import { createApiKeys } from '../api/auth/api-keys.ts';
 import { buildApp } from '../app.ts';
 import { loadIpIntel } from '../enrich/ip-intel.ts';
 import { startDetectionSchedule } from '../jobs/detection-schedule.ts';
+import { startTaxiiPollSchedule } from '../jobs/taxii-poll-schedule.ts';
 import { openContext } from './context.ts';
 
 /** `vigil serve`: the HTTP service (what `npm start` runs). */
@@ -45,6 +46,19 @@ export function registerServeCommand(program: Command): void {
               onError: (err) => log.error({ err }, 'detection run failed'),
             })
           : null;
+      const taxii =
+        config.threatIntel.taxii.length > 0
+          ? startTaxiiPollSchedule({
+              store,
+              feeds: config.threatIntel.taxii,
+              onPoll: (r) => log.info({ taxii: r }, 'TAXII poll'),
+              onError: (feed, err) =>
+                log.error(
+                  { feed, error: err instanceof Error ? err.message : String(err) },
+                  'TAXII poll failed',
+                ),
+            })
+          : null;
 
       let closing = false;
       const shutdown = async (signal: string) => {
@@ -55,6 +69,7 @@ export function registerServeCommand(program: Command): void {
         // written finishes its batch before the store closes.
         await app.close();
         await schedule?.stop();
+        await taxii?.stop();
         await store.close();
         process.exit(0);
       };

@@ -43,11 +43,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   const out: Record<string, unknown> = {};
   for (const s of settings) {
     const override = options.overrides?.[s.key];
+    const fromVariables = override === undefined ? s.parseEnv?.(env) : undefined;
     let raw: unknown;
     let from: string;
     if (override !== undefined) {
       raw = override;
       from = s.key;
+    } else if (fromVariables !== undefined) {
+      if ('error' in fromVariables) problems.push(...fromVariables.error);
+      else out[s.key] = fromVariables.value;
+      continue;
     } else if (env[s.env] !== undefined && env[s.env] !== '') {
       raw = env[s.env];
       from = s.env;
@@ -59,8 +64,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
       continue;
     }
     const r = s.parse(raw);
-    if ('error' in r) problems.push(`${from}: ${r.error} (got ${JSON.stringify(raw)})`);
-    else out[s.key] = r.value;
+    if ('error' in r) {
+      const got = s.secret ? '' : ` (got ${JSON.stringify(raw)})`;
+      for (const e of typeof r.error === 'string' ? [r.error] : r.error) problems.push(`${from}: ${e}${got}`);
+    } else out[s.key] = r.value;
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(out as unknown as Config);

@@ -21,6 +21,33 @@ export interface Config {
   metricsPublic: boolean;
   /** Seconds between detection runs inside `vigil serve`; 0 turns the schedule off. */
   detectIntervalSeconds: number;
+  /** Threat-intelligence feeds Vigil fetches itself. */
+  threatIntel: ThreatIntelSettings;
+}
+
+/** Threat-intelligence feeds Vigil fetches itself. */
+export interface ThreatIntelSettings {
+  /** TAXII 2.1 collections polled for IP indicators. */
+  taxii: readonly TaxiiFeedSettings[];
+}
+
+/** A TAXII 2.1 collection to poll for IP indicators. Serialises without its secrets. */
+export interface TaxiiFeedSettings {
+  /** Names the feed: the source of its indicators, `vigil intel poll --name`, its poll state. */
+  name: string;
+  /** The API root, e.g. `https://cti.example.com/api1/`. */
+  url: string;
+  collectionId: string;
+  /** HTTP Basic credentials, both or neither; or a bearer token. */
+  username: string | null;
+  password: string | null;
+  token: string | null;
+  /** Minutes between polls inside `vigil serve`. */
+  intervalMinutes: number;
+  /** Confidence (0–100) for indicators that state none; null leaves the STIX reader's default. */
+  defaultConfidence: number | null;
+  /** Indicators stop matching this many days after they became valid, unless they end sooner; null: as stated. */
+  validityDays: number | null;
 }
 
 /** One setting: its environment variable, file key, default and parser. */
@@ -28,6 +55,13 @@ export interface SettingSpec<K extends keyof Config> {
   key: K;
   env: string;
   default: Config[K];
-  /** Returns the parsed value or an error message naming what is wrong. */
-  parse(raw: unknown): { value: Config[K] } | { error: string };
+  /** Returns the parsed value or what is wrong with it (one message, or one per problem). */
+  parse(raw: unknown): { value: Config[K] } | { error: string | readonly string[] };
+  /**
+   * For a setting made of several environment variables: reads and parses them, each problem naming
+   * its variable; undefined when none of them is set.
+   */
+  parseEnv?(env: NodeJS.ProcessEnv): { value: Config[K] } | { error: readonly string[] } | undefined;
+  /** The value may hold secrets: problems never quote it. */
+  secret?: boolean;
 }

@@ -1,3 +1,4 @@
+import { parseThreatIntelSettings, threatIntelFromEnv } from './parse-threat-intel-settings.ts';
 import type { Config, SettingSpec } from './schema.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -105,5 +106,14 @@ export const settings = [
     env: 'VIGIL_DETECT_INTERVAL_SECONDS',
     default: 300,
     parse: integer(0, 86_400),
+  }),
+  // TAXII collections: a list in the config file, or a single one from VIGIL_TAXII_* variables.
+  spec({
+    key: 'threatIntel',
+    env: 'VIGIL_TAXII_URL',
+    default: Object.freeze({ taxii: Object.freeze([]) }),
+    parse: parseThreatIntelSettings,
+    parseEnv: threatIntelFromEnv,
+    secret: true,
   }),
 ] as const;

@@ -1,22 +1,41 @@
 import type { Kysely } from 'kysely';
+import type { SignInSignal } from '../baselines/risk-weights.ts';
 import { createSignInBaseline, type SignInBaseline } from '../baselines/sign-in-baseline.ts';
 import type { DetectionCandidate, SignInEvaluation } from '../detections/detection.ts';
-import { suspiciousSignInsDetection } from '../detections/suspicious-sign-ins/index.ts';
+import { riskEventTypes } from '../detections/index.ts';
+import { offensiveToolsDetection } from '../detections/offensive-tools/index.ts';
+import { type RelatedChange, suspiciousSignInsDetection } from '../detections/suspicious-sign-ins/index.ts';
 import {
   type ThreatIntelContext,
   threatIntelligenceDetection,
 } from '../detections/threat-intelligence/index.ts';
-import type { SignIn } from '../domain/index.ts';
+import {
+  type CredentialUse,
+  credentialUsedFromNewNetwork,
+  DEFAULT_CREDENTIAL_USE_PARAMETERS,
+} from '../detections/unusual-credential-addition/credential-used-from-new-network.ts';
+import type { AssessedAddition, SignIn } from '../domain/index.ts';
 import { createIndicatorSet } from '../enrich/threat-intel/indicator-set.ts';
 import type { Store } from '../store/open-store.ts';
 import { type BaselineToSave, createBaselineQueries } from '../store/queries/baseline-queries.ts';
+import { createCredentialAdditionQueries } from '../store/queries/credential-addition-queries.ts';
 import { createIndicatorQueries } from '../store/queries/indicator-queries.ts';
 import { createRiskQueries } from '../store/queries/risk-queries.ts';
 import { createSignInScanQueries } from '../store/queries/sign-in-scan-queries.ts';
 import type { Database } from '../store/schema.ts';
+import { detectCredentialAdditions, privilegeOf } from './credential-addition-detection.ts';
+import { detectPasswordSpray } from './password-spray-detection.ts';
 import { recordDetections } from './record-detections.ts';
 
 const WATERMARK = 'detect_watermark';
+const DAY_MS = 86_400_000;
+/** Changes this long before a principal's new sign-ins can bear on them (change awareness, first use). */
+const CHANGE_LOOKBACK_MS = Math.max(
+  suspiciousSignInsDetection.defaultParameters.changeAwarenessHours * 3_600_000,
+  DEFAULT_CREDENTIAL_USE_PARAMETERS.windowDays * DAY_MS,
+);
+const BEGINNING = '0000-01-01T00:00:00.000Z';
+const END = '9999-12-31T23:59:59.999Z';
 
 /** What one run looked at and what it raised, per detection type. */
 export interface DetectionRunResult {
@@ -38,6 +57,10 @@ interface PrincipalRun {
   principalId: string;
   baseline: SignInBaseline;
   replay: boolean;
+  /** Credential additions of the principal that may bear on its new sign-ins. */
+  additions: AssessedAddition[];
+  /** Sign-ins from a new network, per added credential they used. */
+  uses: Map<string, CredentialUse[]>;
   evaluations: SignInEvaluation[];
   candidates: DetectionCandidate[];
 }
@@ -70,6 +93,7 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
     timings: { evaluateMs: 0, writeMs: 0 },
     detections: {},
   };
+  for (const type of riskEventTypes) result.detections[type] = { new: 0, updated: 0 };
   if (to <= from) return result;
   const started = performance.now();
 
@@ -94,7 +118,7 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
     .execute();
 
   // Baselines of every principal with new sign-ins, loaded a tenant at a time.
-  const baselines = createBaselineQueries(store);
+  const baselines = createBaselineQueries();
   const byTenant = new Map<string, Map<string, PrincipalRun>>();
   const tenantIds = [...new Set(arrivals.map((a) => a.tenant_id))];
   let scanFrom: string | null = null;
@@ -114,18 +138,49 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
         if (scanFrom === null || first < scanFrom) scanFrom = first;
         if (scanTo === null || last > scanTo) scanTo = last;
       }
-      const run: PrincipalRun = {
+      runs.set(a.service_principal_id, {
         tenantId,
         principalId: a.service_principal_id,
         baseline,
         replay,
+        additions: [],
+        uses: new Map(),
         evaluations: [],
         candidates: [],
-      };
-      open(run, intelContext);
-      runs.set(a.service_principal_id, run);
+      });
     }
     byTenant.set(tenantId, runs);
+  }
+
+  // Credential additions: those of this run's audit events are assessed now; with the ones stored by
+  // earlier runs, they tell suspicious sign-ins what changed shortly before, and which sign-ins are a
+  // new credential's first uses.
+  const credentialRun = await detectCredentialAdditions(store, { fromBatch: from, toBatch: to }, now);
+  const additionQueries = createCredentialAdditionQueries(store);
+  for (const [tenantId, runs] of byTenant) {
+    const all = [...runs.values()];
+    const incremental = all.filter((r) => !r.replay).map((r) => r.principalId);
+    const replayed = all.filter((r) => r.replay).map((r) => r.principalId);
+    const stored = new Map<string, AssessedAddition[]>();
+    if (incremental.length > 0 && scanFrom !== null && scanTo !== null) {
+      const since = new Date(Date.parse(scanFrom) - CHANGE_LOOKBACK_MS).toISOString();
+      for (const [k, v] of await additionQueries.of(tenantId, incremental, since, scanTo)) stored.set(k, v);
+    }
+    if (replayed.length > 0) {
+      for (const [k, v] of await additionQueries.of(tenantId, replayed, BEGINNING, END)) stored.set(k, v);
+    }
+    for (const run of all) {
+      const seen = new Set<string>();
+      for (const a of [
+        ...(stored.get(run.principalId) ?? []),
+        ...(credentialRun.additions.get(`${tenantId}|${run.principalId}`) ?? []),
+      ]) {
+        if (seen.has(`${a.auditId}|${a.keyId}`)) continue;
+        seen.add(`${a.auditId}|${a.keyId}`);
+        run.additions.push(a);
+      }
+      open(run, intelContext);
+    }
   }
 
   // One pass over the new sign-ins of principals evaluated incrementally.
@@ -155,6 +210,11 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
   for (const runs of byTenant.values()) {
     for (const run of runs.values()) {
       for (const e of run.evaluations) run.candidates.push(...e.finish());
+      for (const a of run.additions) {
+        const uses = run.uses.get(a.keyId.toLowerCase());
+        const used = uses === undefined ? null : credentialUsedFromNewNetwork(a, uses);
+        if (used !== null) run.candidates.push(used);
+      }
       toSave.push({
         tenantId: run.tenantId,
         principalId: run.principalId,
@@ -168,18 +228,61 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
   result.timings.evaluateMs = Math.round(evaluated - started);
 
   // Baselines, detections, risk and the watermark move together: a run that fails writes nothing.
+  // Findings across principals: password spray reads every principal's failures from one address.
+  // Those and credential additions may concern principals with no new sign-ins of their own.
+  const found: { tenantId: string; principalId: string; candidates: DetectionCandidate[] }[] = [];
+  for (const runs of byTenant.values()) for (const run of runs.values()) found.push(run);
+  const others = new Map<
+    string,
+    { tenantId: string; principalId: string; candidates: DetectionCandidate[] }
+  >();
+  const sprayed = await detectPasswordSpray(store, { fromBatch: from, toBatch: to });
+  for (const [key, candidates] of [...credentialRun.byPrincipal, ...sprayed]) {
+    const [tenantId, principalId] = key.split('|') as [string, string];
+    const run = byTenant.get(tenantId)?.get(principalId);
+    if (run !== undefined) {
+      run.candidates.push(...candidates);
+      continue;
+    }
+    const other = others.get(key);
+    if (other) other.candidates.push(...candidates);
+    else others.set(key, { tenantId, principalId, candidates: [...candidates] });
+  }
+  found.push(...others.values());
+  // Privilege matters only where the evidence does (see nextRisk), so only those principals are looked up.
+  const privileged = new Set<(typeof found)[number]>();
+  for (const f of found) {
+    if (!f.candidates.some((c) => c.riskLevel !== 'low')) continue;
+    const privilege = await privilegeOf(store, f.tenantId, f.principalId, now);
+    if (!privilege.privileged) continue;
+    privileged.add(f);
+    for (const c of f.candidates) {
+      if (c.riskLevel === 'low' || c.riskEventType === 'unusualCredentialAddition') continue;
+      c.additionalInfo.push({
+        Key: 'privilege',
+        Value: {
+          permissions: privilege.permissions,
+          roles: privilege.roles,
+          effect:
+            'The principal holds sensitive permissions or a directory role: its risk is raised one level.',
+        },
+      });
+    }
+  }
+
   const risk = createRiskQueries(store);
   await risk.transaction(async (trx) => {
     await baselines.saveMany(trx, toSave);
-    for (const runs of byTenant.values()) {
-      for (const run of runs.values()) {
-        if (run.candidates.length === 0) continue;
-        const fresh = await recordDetections(trx, risk, run.tenantId, run.principalId, run.candidates, now);
-        run.candidates.forEach((c, i) => {
-          result.detections[c.riskEventType] ??= { new: 0, updated: 0 };
-          result.detections[c.riskEventType]![fresh[i] ? 'new' : 'updated']++;
-        });
-      }
+    await additionQueries.save(trx, [...credentialRun.additions.values()].flat());
+    for (const f of found) {
+      if (f.candidates.length === 0) continue;
+      const fresh = await recordDetections(trx, risk, f.tenantId, f.principalId, f.candidates, now, {
+        privileged: privileged.has(f),
+      });
+      f.candidates.forEach((c, i) => {
+        result.detections[c.riskEventType] ??= { new: 0, updated: 0 };
+        result.detections[c.riskEventType]![fresh[i] ? 'new' : 'updated']++;
+      });
     }
     await trx
       .insertInto('counters')
@@ -193,10 +296,34 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
 
 /** Opens the sign-in detections for one principal. */
 function open(run: PrincipalRun, intelContext: ThreatIntelContext | null): void {
+  const changes: RelatedChange[] = run.additions.map((a) => ({
+    at: a.at,
+    kind: 'credentialAdded',
+    keyId: a.keyId,
+    actor: a.actorName,
+    auditId: a.auditId,
+    activity: a.activity,
+    authorised: a.routine,
+  }));
+  const windowMs = DEFAULT_CREDENTIAL_USE_PARAMETERS.windowDays * DAY_MS;
+  const added = new Map(run.additions.map((a) => [a.keyId.toLowerCase(), Date.parse(a.at)]));
+  const onUnusual =
+    added.size === 0
+      ? undefined
+      : (s: SignIn, signals: readonly SignInSignal[]) => {
+          const keyId = (s.credentialKeyId ?? s.federatedCredentialId)?.toLowerCase();
+          const at = keyId === undefined ? undefined : added.get(keyId);
+          if (keyId === undefined || at === undefined) return;
+          const since = Date.parse(s.createdAt) - at;
+          if (since < 0 || since > windowMs) return;
+          const list = run.uses.get(keyId);
+          if (list) list.push({ signIn: s, signals });
+          else run.uses.set(keyId, [{ signIn: s, signals }]);
+        };
   run.evaluations.push(
     suspiciousSignInsDetection.open(
       run,
-      { baseline: run.baseline },
+      { baseline: run.baseline, changes, ...(onUnusual ? { onUnusual } : {}) },
       suspiciousSignInsDetection.defaultParameters,
     ),
   );
@@ -205,4 +332,7 @@ function open(run: PrincipalRun, intelContext: ThreatIntelContext | null): void 
       threatIntelligenceDetection.open(run, intelContext, threatIntelligenceDetection.defaultParameters),
     );
   }
+  run.evaluations.push(
+    offensiveToolsDetection.open(run, undefined, offensiveToolsDetection.defaultParameters),
+  );
 }

@@ -66,6 +66,30 @@ test('a privileged principal is raised one level, never above high', () => {
   );
 });
 
+test('privilege does not lift weak evidence, nor count twice where a detection weighed it already', () => {
+  const p = { ...vigil, privileged: true };
+  const weak: DetectionRisk = { ...suspicious, id: 'd3', riskLevel: 'low' };
+  assert.equal(
+    nextRisk(null, { kind: 'detected', detections: [weak], newEventTypes: ['suspiciousSignins'] }, p).risk
+      .riskLevel,
+    'low',
+  );
+  const addition: DetectionRisk = {
+    id: 'd4',
+    riskEventType: 'unusualCredentialAddition',
+    riskLevel: 'medium',
+    riskState: 'atRisk',
+  };
+  assert.equal(
+    nextRisk(
+      null,
+      { kind: 'detected', detections: [addition], newEventTypes: ['unusualCredentialAddition'] },
+      p,
+    ).risk.riskLevel,
+    'medium',
+  );
+});
+
 test('confirm compromised sets high and names the administrator; later detections do not change it', () => {
   const confirmed = nextRisk(null, { kind: 'confirmCompromised' }, admin);
   assert.deepEqual(

@@ -11,6 +11,9 @@ import {
 
 export type { RiskHistoryEntry };
 
+/** Detection types whose level already counts the principal's privilege. */
+const WEIGHS_PRIVILEGE_ITSELF: ReadonlySet<string> = new Set(['unusualCredentialAddition']);
+
 /** What happened to a principal's risk. */
 export type RiskChange =
   /** Detections were raised or updated (the list is all of the principal's detections, after the change). */
@@ -41,8 +44,8 @@ export interface RiskTransition {
 
 /**
  * The risk state machine of a principal (spec: "Risk of a principal"), pure:
- * - detections: the level is the highest among detections still at risk (raised one level for a
- *   privileged principal), the state `atRisk` while any is; a confirmed compromise stays confirmed;
+ * - detections: the level is the highest among detections still at risk (for a privileged principal,
+ *   medium and high evidence is raised one level), the state `atRisk` while any is; a confirmed compromise stays confirmed;
  *   a new detection after a dismissal or remediation makes the principal at risk again;
  * - confirm compromised: `confirmedCompromised`, level high;
  * - dismiss: `dismissed`, level none, every active detection dismissed;
@@ -62,8 +65,17 @@ export function nextRisk(
         return { risk: before, history: null, detectionsBecome: null };
       }
       let level: RiskLevel = 'none';
-      for (const d of change.detections) if (d.riskState === 'atRisk') level = maxLevel(level, d.riskLevel);
-      if (ctx.privileged) level = raiseLevel(level);
+      for (const d of change.detections) {
+        if (d.riskState !== 'atRisk') continue;
+        // Privilege raises evidence that already matters (medium and up) one level. Weak evidence
+        // stays low: raising every new-resource sign-in of a privileged app would bury the queue.
+        // Credential additions weigh the object's privilege themselves, so it is not counted twice.
+        const raised =
+          ctx.privileged && d.riskLevel !== 'low' && !WEIGHS_PRIVILEGE_ITSELF.has(d.riskEventType)
+            ? raiseLevel(d.riskLevel)
+            : d.riskLevel;
+        level = maxLevel(level, raised);
+      }
       if (level === 'none') return { risk: before, history: null, detectionsBecome: null };
       const risk: PrincipalRisk = {
         riskLevel: level,

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AUDIT_ACTIVITY_NAMES, type AuditScenario, makeAuditRecord } from './audit-records.ts';
+import {
+  AUDIT_ACTIVITY_NAMES,
+  type AuditScenario,
+  adminInitiator,
+  makeAuditRecord,
+  makeCredentialChangeRecord,
+  makeServicePrincipalAddedRecord,
+  servicePrincipalOwner,
+} from './audit-records.ts';
 import { inventoryPages } from './inventory-records.ts';
 import { createRandom } from './random.ts';
 import { createTenantModel } from './tenant-model.ts';
@@ -147,5 +155,58 @@ describe('makeAuditRecord', () => {
     );
     assert.ok(federated >= 0);
     assert.throws(() => audit('applicationCredentialAdded', 1, federated), RangeError);
+  });
+});
+
+describe('makeCredentialChangeRecord', () => {
+  const p = model.principals.find((x) => x.credentials.some((c) => c.owner === 'servicePrincipal'))!;
+  const keys = p.credentials.filter((c) => c.owner === 'servicePrincipal' && c.type !== 'federated');
+
+  it('names additions and removals on a service principal apart, with the keys before and after', () => {
+    const initiator = {
+      kind: 'user' as const,
+      id: '0b6f3c1e-2a4d-4e8f-9c7a-5d1e3f2a4b6c',
+      displayName: 'Dana Whitfield',
+      userPrincipalName: `dana.whitfield@${model.domain}`,
+      ipAddress: '178.66.150.20',
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+    };
+    const change = (before: typeof keys, after: typeof keys) =>
+      makeCredentialChangeRecord(model, createRandom(2), at, {
+        owner: servicePrincipalOwner(p),
+        before,
+        after,
+        initiator,
+      }) as unknown as AuditRecord;
+    const removed = change(keys, keys.slice(1));
+    assert.equal(removed.operationName, 'Remove service principal credentials');
+    const description = removed.properties.targetResources[0]!.modifiedProperties[0]!;
+    assert.deepEqual(
+      keyIds(description.oldValue),
+      keys.map((k) => k.keyId),
+    );
+    assert.deepEqual(
+      keyIds(description.newValue),
+      keys.slice(1).map((k) => k.keyId),
+    );
+    const added = change(keys.slice(1), keys);
+    assert.equal(added.operationName, 'Add service principal credentials');
+    assert.equal(added.properties.initiatedBy.user!.userPrincipalName, initiator.userPrincipalName);
+    assert.equal(added.callerIpAddress, '178.66.150.20');
+    assert.equal(added.identity, 'Dana Whitfield');
+  });
+
+  it('records a service principal being created by an administrator', () => {
+    const r = makeServicePrincipalAddedRecord(
+      model,
+      createRandom(3),
+      at,
+      p,
+      adminInitiator(createRandom(4), model.admins[0]!),
+    ) as unknown as AuditRecord;
+    assert.equal(r.operationName, 'Add service principal');
+    assert.equal(r.properties.operationType, 'Add');
+    assert.equal(r.properties.targetResources[0]!.id, p.objectId);
+    assert.equal(r.properties.initiatedBy.user!.userPrincipalName, model.admins[0]!.userPrincipalName);
   });
 });

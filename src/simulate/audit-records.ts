@@ -11,6 +11,9 @@ import {
   type WorkloadPrincipal,
 } from './tenant-model.ts';
 
+const REMOVE_SERVICE_PRINCIPAL_CREDENTIALS = 'Remove service principal credentials';
+const ADD_SERVICE_PRINCIPAL = 'Add service principal';
+
 /** Audit scenarios makeAuditRecord can write. */
 export type AuditScenario =
   /** The 'Managed Service Identity' app adds a managed identity's renewed certificate. */
@@ -90,15 +93,6 @@ function keyDescription(c: ModelCredential): string {
   return `[KeyIdentifier=${c.keyId},KeyType=${keyType},KeyUsage=Verify,DisplayName=${c.displayName}]`;
 }
 
-/** KeyDescription old and new values (JSON text of string arrays) for adding `added` to `before`. */
-function keyDescriptionProperty(before: readonly ModelCredential[], added: ModelCredential) {
-  return {
-    displayName: 'KeyDescription',
-    oldValue: JSON.stringify(before.map(keyDescription)),
-    newValue: JSON.stringify([...before, added].map(keyDescription)),
-  };
-}
-
 const INCLUDED_KEY_DESCRIPTION = {
   displayName: 'Included Updated Properties',
   oldValue: null,
@@ -114,120 +108,175 @@ function splitNewest(credentials: readonly ModelCredential[]): {
   return { before: sorted.slice(0, -1), added: sorted[sorted.length - 1]! };
 }
 
-function userInitiator(admin: TenantAdmin) {
+/** Who made a change, as `initiatedBy` names it, with the address and client the request came from. */
+export type AuditInitiator =
+  | {
+      kind: 'user';
+      id: string;
+      displayName: string;
+      userPrincipalName: string;
+      ipAddress: string;
+      userAgent: string;
+    }
+  | {
+      kind: 'app';
+      appId: string | null;
+      displayName: string;
+      servicePrincipalId: string;
+      servicePrincipalName: string | null;
+      ipAddress: string;
+      userAgent: string;
+    };
+
+/** An administrator working from their office address, in a browser or the Azure CLI. */
+export function adminInitiator(rnd: Random, admin: TenantAdmin): AuditInitiator {
   return {
-    user: {
-      id: admin.id,
-      displayName: null,
-      userPrincipalName: admin.userPrincipalName,
-      ipAddress: admin.ipAddress,
-      roles: [],
+    kind: 'user',
+    id: admin.id,
+    displayName: admin.displayName,
+    userPrincipalName: admin.userPrincipalName,
+    ipAddress: admin.ipAddress,
+    userAgent: rnd.pick(ADMIN_USER_AGENTS),
+  };
+}
+
+/** The first-party 'Managed Service Identity' app, which renews managed identity certificates from Azure. */
+export function managedServiceIdentityInitiator(
+  model: TenantModel,
+  rnd: Random,
+  mi: ManagedIdentityPrincipal,
+): AuditInitiator {
+  return {
+    kind: 'app',
+    appId: null,
+    displayName: 'Managed Service Identity',
+    servicePrincipalId: model.managedServiceIdentityServicePrincipalId,
+    servicePrincipalName: null,
+    ipAddress: addressIn(rnd, mi.network.prefixes),
+    userAgent: MSI_USER_AGENT,
+  };
+}
+
+function initiatedBy(initiator: AuditInitiator): Record<string, unknown> {
+  if (initiator.kind === 'user') {
+    // Entra leaves a user initiator's displayName empty in audit records.
+    return {
+      user: {
+        id: initiator.id,
+        displayName: null,
+        userPrincipalName: initiator.userPrincipalName,
+        ipAddress: initiator.ipAddress,
+        roles: [],
+      },
+    };
+  }
+  return {
+    app: {
+      appId: initiator.appId,
+      displayName: initiator.displayName,
+      servicePrincipalId: initiator.servicePrincipalId,
+      servicePrincipalName: initiator.servicePrincipalName,
     },
   };
 }
 
-function pickIndex<T>(
-  rnd: Random,
-  items: readonly T[],
-  index: number | undefined,
-  eligible: (item: T) => boolean,
-  what: string,
-): T {
-  if (index !== undefined) {
-    const item = items[index];
-    if (item === undefined || !eligible(item)) throw new RangeError(`no ${what} at index ${index}`);
-    return item;
-  }
-  const start = items.length > 0 ? rnd.int(0, items.length - 1) : 0;
-  for (let k = 0; k < items.length; k++) {
-    const item = items[(start + k) % items.length]!;
-    if (eligible(item)) return item;
-  }
-  throw new RangeError(`the model has no ${what}`);
+/** The object whose credentials changed, as an audit target names it. */
+export interface CredentialOwner {
+  id: string;
+  displayName: string;
+  type: 'Application' | 'ServicePrincipal';
+  appId: string;
+  /** `TargetId.ServicePrincipalNames` of a service principal; null for an app registration. */
+  servicePrincipalNames: string | null;
+}
+
+/** The app registration of a workload (which a multi-tenant app of another tenant does not have here). */
+export function applicationOwner(p: WorkloadPrincipal): CredentialOwner {
+  if (p.applicationObjectId === null) throw new RangeError(`${p.displayName} has no app registration here`);
+  return {
+    id: p.applicationObjectId,
+    displayName: p.displayName,
+    type: 'Application',
+    appId: p.appId,
+    servicePrincipalNames: null,
+  };
+}
+
+/** A workload's service principal. */
+export function servicePrincipalOwner(p: WorkloadPrincipal): CredentialOwner {
+  return {
+    id: p.objectId,
+    displayName: p.displayName,
+    type: 'ServicePrincipal',
+    appId: p.appId,
+    servicePrincipalNames: p.appId,
+  };
+}
+
+/** A managed identity's service principal, whose names include its `https://identity.azure.net/…` name. */
+export function managedIdentityOwner(mi: ManagedIdentityPrincipal): CredentialOwner {
+  return {
+    id: mi.objectId,
+    displayName: mi.displayName,
+    type: 'ServicePrincipal',
+    appId: mi.appId,
+    servicePrincipalNames: `${mi.appId};${mi.identityName}`,
+  };
+}
+
+/** A change of an object's secrets and certificates: its keys before and after, and who changed them. */
+export interface CredentialChange {
+  owner: CredentialOwner;
+  before: readonly ModelCredential[];
+  after: readonly ModelCredential[];
+  initiator: AuditInitiator;
 }
 
 interface Activity {
+  name: string;
   operationType: string;
-  initiatedBy: Record<string, unknown>;
-  identity: string;
-  callerIpAddress: string;
+  initiator: AuditInitiator;
   targetResources: Record<string, unknown>[];
-  userAgent: string;
   appId: string;
 }
 
-function managedIdentityRotation(model: TenantModel, rnd: Random, mi: ManagedIdentityPrincipal): Activity {
-  const { before, added } = splitNewest(mi.credentials);
-  return {
-    operationType: 'Update',
-    initiatedBy: {
-      app: {
-        appId: null,
-        displayName: 'Managed Service Identity',
-        servicePrincipalId: model.managedServiceIdentityServicePrincipalId,
-        servicePrincipalName: null,
-      },
-    },
-    identity: 'Managed Service Identity',
-    callerIpAddress: addressIn(rnd, mi.network.prefixes),
-    targetResources: [
-      {
-        id: mi.objectId,
-        displayName: mi.displayName,
-        type: 'ServicePrincipal',
-        modifiedProperties: [
-          keyDescriptionProperty(before, added),
-          INCLUDED_KEY_DESCRIPTION,
-          {
-            displayName: 'TargetId.ServicePrincipalNames',
-            oldValue: null,
-            newValue: JSON.stringify(`${mi.appId};${mi.identityName}`),
-          },
-        ],
-        administrativeUnits: [],
-      },
-    ],
-    userAgent: MSI_USER_AGENT,
-    appId: mi.appId,
-  };
-}
-
-function credentialAdded(
-  rnd: Random,
-  p: WorkloadPrincipal,
-  admin: TenantAdmin,
-  owner: ModelCredential['owner'],
-): Activity {
-  const own = p.credentials.filter((c) => c.owner === owner && c.type !== 'federated');
-  const { before, added } = splitNewest(own);
-  const onApplication = owner === 'application';
+function credentialActivity(change: CredentialChange): Activity {
+  const { owner, initiator } = change;
+  // Federated identity credentials are not keys: KeyDescription never lists them.
+  const keys = (list: readonly ModelCredential[]) =>
+    JSON.stringify(list.filter((c) => c.type !== 'federated').map(keyDescription));
+  const onApplication = owner.type === 'Application';
+  const adds = change.after.length >= change.before.length;
   const modifiedProperties: Record<string, unknown>[] = [
-    keyDescriptionProperty(before, added),
+    { displayName: 'KeyDescription', oldValue: keys(change.before), newValue: keys(change.after) },
     INCLUDED_KEY_DESCRIPTION,
   ];
   if (!onApplication) {
     modifiedProperties.push({
       displayName: 'TargetId.ServicePrincipalNames',
       oldValue: null,
-      newValue: JSON.stringify(p.appId),
+      newValue: JSON.stringify(owner.servicePrincipalNames ?? owner.appId),
     });
   }
   return {
+    // An app registration's keys change through one activity either way; a service principal's through two.
+    name: onApplication
+      ? AUDIT_ACTIVITY_NAMES.applicationCredentialAdded
+      : adds
+        ? AUDIT_ACTIVITY_NAMES.servicePrincipalCredentialAdded
+        : REMOVE_SERVICE_PRINCIPAL_CREDENTIALS,
     operationType: 'Update',
-    initiatedBy: userInitiator(admin),
-    identity: admin.displayName,
-    callerIpAddress: admin.ipAddress,
+    initiator,
     targetResources: [
       {
-        id: onApplication ? p.applicationObjectId : p.objectId,
-        displayName: p.displayName,
-        type: onApplication ? 'Application' : 'ServicePrincipal',
+        id: owner.id,
+        displayName: owner.displayName,
+        type: owner.type,
         modifiedProperties,
         administrativeUnits: [],
       },
     ],
-    userAgent: rnd.pick(ADMIN_USER_AGENTS),
-    appId: p.appId,
+    appId: owner.appId,
   };
 }
 
@@ -236,17 +285,16 @@ function appRoleAssignment(
   rnd: Random,
   at: Date,
   p: WorkloadPrincipal,
-  admin: TenantAdmin,
+  initiator: AuditInitiator,
 ): Activity {
   const graph = model.resources[0]!;
   const [roleId, value, displayName] = rnd.pick(GRAPH_APP_ROLES);
   const when = JSON.stringify(usTime(at));
   const text = (v: string) => ({ oldValue: null, newValue: JSON.stringify(v) });
   return {
+    name: AUDIT_ACTIVITY_NAMES.appRoleAssignment,
     operationType: 'Assign',
-    initiatedBy: userInitiator(admin),
-    identity: admin.displayName,
-    callerIpAddress: admin.ipAddress,
+    initiator,
     targetResources: [
       {
         id: graph.servicePrincipalId,
@@ -277,7 +325,6 @@ function appRoleAssignment(
         administrativeUnits: [],
       },
     ],
-    userAgent: rnd.pick(ADMIN_USER_AGENTS),
     appId: p.appId,
   };
 }
@@ -290,7 +337,7 @@ function grantId(rnd: Random): string {
   return out;
 }
 
-function consent(model: TenantModel, rnd: Random, p: WorkloadPrincipal, admin: TenantAdmin): Activity {
+function consent(model: TenantModel, rnd: Random, p: WorkloadPrincipal, initiator: AuditInitiator): Activity {
   const graph = model.resources[0]!;
   const scopes = [rnd.pick(GRAPH_APP_ROLES)[1], rnd.pick(GRAPH_APP_ROLES)[1]];
   const scope = [...new Set(scopes)].join(' ');
@@ -300,10 +347,9 @@ function consent(model: TenantModel, rnd: Random, p: WorkloadPrincipal, admin: T
     `ConsentType: AllPrincipals, Scope:  ${scope}, CreatedDateTime: , LastModifiedDateTime ]]; `;
   const text = (v: string) => ({ oldValue: null, newValue: JSON.stringify(v) });
   return {
+    name: AUDIT_ACTIVITY_NAMES.consent,
     operationType: 'Assign',
-    initiatedBy: userInitiator(admin),
-    identity: admin.displayName,
-    callerIpAddress: admin.ipAddress,
+    initiator,
     targetResources: [
       {
         id: p.objectId,
@@ -320,9 +366,132 @@ function consent(model: TenantModel, rnd: Random, p: WorkloadPrincipal, admin: T
         administrativeUnits: [],
       },
     ],
-    userAgent: rnd.pick(ADMIN_USER_AGENTS),
     appId: p.appId,
   };
+}
+
+function servicePrincipalAdded(p: WorkloadPrincipal, initiator: AuditInitiator): Activity {
+  // Entra writes each property as JSON text of a one-element array.
+  const list = (v: unknown) => ({ oldValue: '[]', newValue: JSON.stringify([v]) });
+  return {
+    name: ADD_SERVICE_PRINCIPAL,
+    operationType: 'Add',
+    initiator,
+    targetResources: [
+      {
+        id: p.objectId,
+        displayName: p.displayName,
+        type: 'ServicePrincipal',
+        modifiedProperties: [
+          { displayName: 'AccountEnabled', ...list(true) },
+          { displayName: 'AppPrincipalId', ...list(p.appId) },
+          { displayName: 'DisplayName', ...list(p.displayName) },
+          { displayName: 'ServicePrincipalName', ...list(p.appId) },
+          {
+            displayName: 'Included Updated Properties',
+            oldValue: null,
+            newValue: '"AccountEnabled, AppPrincipalId, DisplayName, ServicePrincipalName"',
+          },
+          {
+            displayName: 'TargetId.ServicePrincipalNames',
+            oldValue: null,
+            newValue: JSON.stringify(p.appId),
+          },
+        ],
+        administrativeUnits: [],
+      },
+    ],
+    appId: p.appId,
+  };
+}
+
+/** The AuditLogs export envelope (storage-account PT1H.json line form) around one activity. */
+function exportRecord(
+  model: TenantModel,
+  rnd: Random,
+  at: Date,
+  activity: Activity,
+): Record<string, unknown> {
+  const { time, activity: activityDateTime } = entraTime(at, rnd);
+  const correlationId = rnd.guid();
+  const { initiator } = activity;
+  return {
+    time,
+    resourceId: `/tenants/${model.tenantId}/providers/Microsoft.aadiam`,
+    operationName: activity.name,
+    operationVersion: '1.0',
+    category: 'AuditLogs',
+    tenantId: model.tenantId,
+    resultSignature: 'None',
+    durationMs: 0,
+    callerIpAddress: initiator.ipAddress,
+    correlationId,
+    identity: initiator.displayName,
+    Level: 4,
+    properties: {
+      id: auditId(rnd, correlationId),
+      category: 'ApplicationManagement',
+      correlationId,
+      result: 'success',
+      resultReason: '',
+      activityDisplayName: activity.name,
+      activityDateTime,
+      loggedByService: 'Core Directory',
+      operationType: activity.operationType,
+      userAgent: null,
+      initiatedBy: initiatedBy(initiator),
+      targetResources: activity.targetResources,
+      additionalDetails: [
+        { key: 'User-Agent', value: initiator.userAgent },
+        { key: 'AppId', value: activity.appId },
+      ],
+    },
+  };
+}
+
+/**
+ * One AuditLogs export record of a change to an object's secrets and certificates: the en-dash
+ * application activity for an app registration, `Add`/`Remove service principal credentials` for a
+ * service principal, with KeyDescription listing the keys before and after.
+ */
+export function makeCredentialChangeRecord(
+  model: TenantModel,
+  rnd: Random,
+  at: Date,
+  change: CredentialChange,
+): Record<string, unknown> {
+  return exportRecord(model, rnd, at, credentialActivity(change));
+}
+
+/** One AuditLogs export record of a workload's service principal being created. */
+export function makeServicePrincipalAddedRecord(
+  model: TenantModel,
+  rnd: Random,
+  at: Date,
+  p: WorkloadPrincipal,
+  initiator: AuditInitiator,
+): Record<string, unknown> {
+  return exportRecord(model, rnd, at, servicePrincipalAdded(p, initiator));
+}
+
+function pickIndex<T>(
+  rnd: Random,
+  items: readonly T[],
+  index: number | undefined,
+  eligible: (item: T) => boolean,
+  what: string,
+): T {
+  if (index !== undefined) {
+    const item = items[index];
+    if (item === undefined || !eligible(item)) throw new RangeError(`no ${what} at index ${index}`);
+    return item;
+  }
+  const start = items.length > 0 ? rnd.int(0, items.length - 1) : 0;
+  for (let k = 0; k < items.length; k++) {
+    const item = items[(start + k) % items.length]!;
+    if (eligible(item)) return item;
+  }
+  throw new RangeError(`the model has no ${what}`);
 }
 
 /**
@@ -336,16 +505,29 @@ export function makeAuditRecord(
   options: AuditRecordOptions,
 ): Record<string, unknown> {
   const { scenario } = options;
-  const admin = (): TenantAdmin => {
+  const admin = (): AuditInitiator => {
     const index = options.adminIndex ?? rnd.int(0, model.admins.length - 1);
     const a = model.admins[index];
     if (!a) throw new RangeError(`no admin at index ${index}`);
-    return a;
+    return adminInitiator(rnd, a);
   };
   const principal = (eligible: (p: WorkloadPrincipal) => boolean, what: string) =>
     pickIndex(rnd, model.principals, options.principalIndex, eligible, what);
-  const hasOwn = (owner: ModelCredential['owner']) => (p: WorkloadPrincipal) =>
-    p.credentials.some((c) => c.owner === owner && c.type !== 'federated');
+  const own = (p: WorkloadPrincipal, owner: ModelCredential['owner']) =>
+    p.credentials.filter((c) => c.owner === owner && c.type !== 'federated');
+  const added = (
+    p: WorkloadPrincipal,
+    owner: ModelCredential['owner'],
+    initiator: AuditInitiator,
+  ): CredentialChange => {
+    const { before, added: newest } = splitNewest(own(p, owner));
+    return {
+      owner: owner === 'application' ? applicationOwner(p) : servicePrincipalOwner(p),
+      before,
+      after: [...before, newest],
+      initiator,
+    };
+  };
 
   let activity: Activity;
   switch (scenario) {
@@ -357,25 +539,31 @@ export function makeAuditRecord(
         (m) => m.credentials.length > 0,
         'managed identity',
       );
-      activity = managedIdentityRotation(model, rnd, mi);
+      const { before, added: newest } = splitNewest(mi.credentials);
+      activity = credentialActivity({
+        owner: managedIdentityOwner(mi),
+        before,
+        after: [...before, newest],
+        initiator: managedServiceIdentityInitiator(model, rnd, mi),
+      });
       break;
     }
-    case 'applicationCredentialAdded':
-      activity = credentialAdded(
-        rnd,
-        principal(hasOwn('application'), 'app registration with a secret or certificate'),
-        admin(),
-        'application',
+    case 'applicationCredentialAdded': {
+      const p = principal(
+        (x) => own(x, 'application').length > 0,
+        'app registration with a secret or certificate',
       );
+      activity = credentialActivity(added(p, 'application', admin()));
       break;
-    case 'servicePrincipalCredentialAdded':
-      activity = credentialAdded(
-        rnd,
-        principal(hasOwn('servicePrincipal'), 'service principal with its own credential'),
-        admin(),
-        'servicePrincipal',
+    }
+    case 'servicePrincipalCredentialAdded': {
+      const p = principal(
+        (x) => own(x, 'servicePrincipal').length > 0,
+        'service principal with its own credential',
       );
+      activity = credentialActivity(added(p, 'servicePrincipal', admin()));
       break;
+    }
     case 'appRoleAssignment':
       activity = appRoleAssignment(
         model,
@@ -395,40 +583,5 @@ export function makeAuditRecord(
       );
       break;
   }
-
-  const name = AUDIT_ACTIVITY_NAMES[scenario];
-  const { time, activity: activityDateTime } = entraTime(at, rnd);
-  const correlationId = rnd.guid();
-  return {
-    time,
-    resourceId: `/tenants/${model.tenantId}/providers/Microsoft.aadiam`,
-    operationName: name,
-    operationVersion: '1.0',
-    category: 'AuditLogs',
-    tenantId: model.tenantId,
-    resultSignature: 'None',
-    durationMs: 0,
-    callerIpAddress: activity.callerIpAddress,
-    correlationId,
-    identity: activity.identity,
-    Level: 4,
-    properties: {
-      id: auditId(rnd, correlationId),
-      category: 'ApplicationManagement',
-      correlationId,
-      result: 'success',
-      resultReason: '',
-      activityDisplayName: name,
-      activityDateTime,
-      loggedByService: 'Core Directory',
-      operationType: activity.operationType,
-      userAgent: null,
-      initiatedBy: activity.initiatedBy,
-      targetResources: activity.targetResources,
-      additionalDetails: [
-        { key: 'User-Agent', value: activity.userAgent },
-        { key: 'AppId', value: activity.appId },
-      ],
-    },
-  };
+  return exportRecord(model, rnd, at, activity);
 }

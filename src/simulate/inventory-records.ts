@@ -3,16 +3,20 @@
 // events name, so the three sources join.
 import { Buffer } from 'node:buffer';
 import {
+  isoSeconds,
   type ManagedIdentityPrincipal,
   MICROSOFT_SERVICES_TENANT_ID,
-  MODEL_EPOCH,
   type ModelCredential,
   type TenantModel,
   type WorkloadPrincipal,
 } from './tenant-model.ts';
 
 const GRAPH = 'https://graph.microsoft.com/v1.0';
-const TENANT_CREATED = `${new Date(MODEL_EPOCH - 2400 * 86_400_000).toISOString().slice(0, 19)}Z`;
+
+/** When the tenant's first-party service principals appeared: long before any workload. */
+function tenantCreated(model: TenantModel): string {
+  return isoSeconds(model.epoch - 2400 * 86_400_000);
+}
 
 /** A Graph `keyCredential` of a certificate. */
 function keyCredential(c: ModelCredential): Record<string, unknown> {
@@ -70,7 +74,7 @@ function resourceServicePrincipal(model: TenantModel, index: number): Record<str
     appId: r.appId,
     appOwnerOrganizationId: MICROSOFT_SERVICES_TENANT_ID,
     appRoleAssignmentRequired: false,
-    createdDateTime: TENANT_CREATED,
+    createdDateTime: tenantCreated(model),
     displayName: r.displayName,
     servicePrincipalNames: [r.appId],
     servicePrincipalType: 'Application',

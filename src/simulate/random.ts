@@ -92,3 +92,11 @@ export function createRandom(seed: number): Random {
     },
   };
 }
+
+/**
+ * The seed of an independent stream for one purpose of a seeded run, so adding draws to one stream
+ * leaves every other stream's output unchanged.
+ */
+export function deriveSeed(seed: number, purpose: number): number {
+  return (Math.imul(seed >>> 0, 16) + purpose) >>> 0;
+}

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { describe, it } from 'node:test';
 import { createRandom } from './random.ts';
-import { generateSignInLines, makeSignInRecord, WORKLOAD_FAILURES } from './sign-in-records.ts';
+import {
+  generateSignInLines,
+  makeSignInRecord,
+  WORKLOAD_FAILURES,
+  workloadSignInLine,
+} from './sign-in-records.ts';
 import { createTenantModel } from './tenant-model.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -261,5 +266,43 @@ describe('makeSignInRecord', () => {
     const a = makeSignInRecord(model, createRandom(8), at);
     const b = makeSignInRecord(model, createRandom(8), at);
     assert.deepEqual(a, b);
+  });
+});
+
+describe('workloadSignInLine', () => {
+  it('writes a sign-in from the network, key and client given, a raw HTTP client listing no auth library', () => {
+    const p = model.principals.find(
+      (x) => x.clientCredentialType === 'clientSecret' && x.signInCredentials.length > 0,
+    )!;
+    const network = {
+      asn: 14061,
+      city: 'Frankfurt am Main',
+      state: 'Hessen',
+      countryOrRegion: 'DE',
+      latitude: 50.1109,
+      longitude: 8.6821,
+    };
+    const line = workloadSignInLine(model, createRandom(6), {
+      ms: Date.parse('2026-09-20T03:04:05.678Z'),
+      subMs: 42,
+      principal: p,
+      ipAddress: '167.99.130.17',
+      network,
+      resource: model.resources[0]!,
+      credential: p.signInCredentials[0]!,
+      clientCredentialType: 'clientSecret',
+      client: { userAgent: 'python-requests/2.31.0', authLibrary: '' },
+      errorCode: 0,
+    });
+    const r = JSON.parse(line) as SignInRecord & { location: string; callerIpAddress: string };
+    assert.equal(r.time, '2026-09-20T03:04:05.6780042Z');
+    assert.equal(r.callerIpAddress, '167.99.130.17');
+    assert.equal(r.location, 'DE');
+    assert.equal(r.properties.location.city, 'Frankfurt am Main');
+    assert.equal(r.properties.autonomousSystemNumber, 14061);
+    assert.equal(r.properties.servicePrincipalCredentialKeyId, p.signInCredentials[0]!.keyId);
+    assert.equal(r.properties.userAgent, 'python-requests/2.31.0');
+    assert.deepEqual(r.properties.authenticationProcessingDetails, []);
+    assert.equal(r.properties.resourceDisplayName, 'Microsoft Graph');
   });
 });

@@ -9,9 +9,9 @@
 // workload detection reads (credential type, key id, thumbprint, federated credential, ASN, user
 // agent, managed identity block, home/resource/app-owner tenants) a typical record is ~2.5 KB;
 // the field names and GUIDs alone take about 2.3 KB, so no realistic value choice gets it lower.
+import type { ClientCredentialType } from '../domain/index.ts';
 import { createRandom, type Random } from './random.ts';
 import type {
-  CloudNetwork,
   ManagedIdentityPrincipal,
   ModelCredential,
   ModelResource,
@@ -60,6 +60,50 @@ const FAILURE_PARTS = new Map(
   ]),
 );
 
+/** Where a sign-in came from as Entra logs it: the ASN and the place it puts the address in. */
+export interface SignInNetwork {
+  asn: number;
+  city: string;
+  state: string;
+  countryOrRegion: string;
+  latitude: number;
+  longitude: number;
+}
+
+/** The client that asked for the token: its user agent and Entra's note of its auth library ('' for none). */
+export interface SignInClient {
+  userAgent: string;
+  authLibrary: string;
+}
+
+/** Everything one service principal sign-in line says that the principal itself does not fix. */
+export interface WorkloadSignIn {
+  /** Time in ms since 1970, and four sub-millisecond digits (0–9999). */
+  ms: number;
+  subMs: number;
+  principal: WorkloadPrincipal;
+  ipAddress: string;
+  network: SignInNetwork;
+  resource: ModelResource;
+  /** The credential Entra names: the one used, or an expired one it recognised; null when none. */
+  credential: ModelCredential | null;
+  clientCredentialType: ClientCredentialType;
+  client: SignInClient;
+  /** 0 for success, else one of WORKLOAD_FAILURES. */
+  errorCode: number;
+}
+
+/** One managed identity sign-in: the identity, the resource, and the address ('' when not logged). */
+export interface IdentitySignIn {
+  ms: number;
+  subMs: number;
+  identity: ManagedIdentityPrincipal;
+  /** '' for a token fetched through the instance metadata endpoint, which reaches the log without one. */
+  ipAddress: string;
+  network: SignInNetwork;
+  resource: ModelResource;
+}
+
 /** Fragments fixed for a tenant. */
 interface TenantParts {
   /** From after `time` to the opening quote of `resultType`'s value, per category. */
@@ -72,28 +116,29 @@ interface TenantParts {
 interface PrincipalParts {
   identity: string;
   app: string;
-  /** `authenticationProcessingDetails` and `userAgent` JSON per SDK release. */
-  processing: string[];
-  userAgents: string[];
-  location: string;
   ids: string;
-  resources: string[];
-  failureCodes: number[];
 }
 
 /** Fragments fixed for a managed identity. */
 interface IdentityParts {
   identity: string;
   app: string;
-  location: string;
   msi: string;
   ids: string;
-  resources: string[];
+}
+
+/** Fragments fixed for a client: `authenticationProcessingDetails` and `userAgent` as JSON. */
+interface ClientParts {
+  processing: string;
+  userAgent: string;
 }
 
 const tenantCache = new WeakMap<TenantModel, TenantParts>();
 const principalCache = new WeakMap<WorkloadPrincipal, PrincipalParts>();
 const identityCache = new WeakMap<ManagedIdentityPrincipal, IdentityParts>();
+const locationCache = new WeakMap<SignInNetwork, string>();
+const resourceCache = new WeakMap<ModelResource, string>();
+const clientCache = new WeakMap<SignInClient, ClientParts>();
 
 function tenantParts(model: TenantModel): TenantParts {
   let t = tenantCache.get(model);
@@ -110,20 +155,40 @@ function tenantParts(model: TenantModel): TenantParts {
   return t;
 }
 
-function locationJson(n: CloudNetwork): string {
-  return json({
+function locationJson(n: SignInNetwork): string {
+  let text = locationCache.get(n);
+  if (text !== undefined) return text;
+  text = json({
     city: n.city,
     state: n.state,
     countryOrRegion: n.countryOrRegion,
     geoCoordinates: { latitude: n.latitude, longitude: n.longitude },
   });
+  locationCache.set(n, text);
+  return text;
 }
 
-function resourceParts(resources: readonly ModelResource[]): string[] {
-  return resources.map(
-    (r) =>
-      `"resourceDisplayName":${json(r.displayName)},"resourceId":"${r.appId}","resourceServicePrincipalId":"${r.servicePrincipalId}",`,
-  );
+function resourcePart(r: ModelResource): string {
+  let text = resourceCache.get(r);
+  if (text !== undefined) return text;
+  text = `"resourceDisplayName":${json(r.displayName)},"resourceId":"${r.appId}","resourceServicePrincipalId":"${r.servicePrincipalId}",`;
+  resourceCache.set(r, text);
+  return text;
+}
+
+function clientParts(c: SignInClient): ClientParts {
+  let parts = clientCache.get(c);
+  if (parts) return parts;
+  parts = {
+    // Raw HTTP clients (curl, requests) use no Microsoft auth library, and Entra then lists none.
+    processing:
+      c.authLibrary === ''
+        ? '[]'
+        : json([{ key: 'Azure AD App Authentication Library', value: c.authLibrary }]),
+    userAgent: json(c.userAgent),
+  };
+  clientCache.set(c, parts);
+  return parts;
 }
 
 function principalParts(p: WorkloadPrincipal): PrincipalParts {
@@ -131,21 +196,9 @@ function principalParts(p: WorkloadPrincipal): PrincipalParts {
   if (s) return s;
   const name = json(p.displayName);
   s = {
-    identity: `"identity":${name},"Level":4,"location":"${p.network.countryOrRegion}",`,
+    identity: `"identity":${name},"Level":4,`,
     app: `"appDisplayName":${name},"appId":"${p.appId}","appOwnerTenantId":"${p.appOwnerOrganizationId}","appliedConditionalAccessPolicies":[],`,
-    processing: p.releases.map((r) =>
-      json([{ key: 'Azure AD App Authentication Library', value: r.authLibrary }]),
-    ),
-    userAgents: p.releases.map((r) => json(r.userAgent)),
-    location: locationJson(p.network),
     ids: `"servicePrincipalId":"${p.objectId}","servicePrincipalName":${name},`,
-    resources: resourceParts(p.resources),
-    failureCodes:
-      p.clientCredentialType === 'clientSecret'
-        ? p.expiredSecret
-          ? [7000215, 7000222, 7000222, 7000222, 700016]
-          : [7000215, 7000215, 700016]
-        : [700027, 700027, 700027, 700016],
   };
   principalCache.set(p, s);
   return s;
@@ -158,7 +211,6 @@ function identityParts(mi: ManagedIdentityPrincipal): IdentityParts {
   s = {
     identity: `"identity":${name},"Level":4,`,
     app: `"appDisplayName":${name},"appId":"${mi.appId}",`,
-    location: locationJson(mi.network),
     msi: json({
       msiType: mi.msiType,
       associatedResourceId: mi.associatedResourceId,
@@ -166,7 +218,6 @@ function identityParts(mi: ManagedIdentityPrincipal): IdentityParts {
       federatedTokenIssuer: '',
     }),
     ids: `"servicePrincipalId":"${mi.objectId}","servicePrincipalName":${name},`,
-    resources: resourceParts(mi.resources),
   };
   identityCache.set(mi, s);
   return s;
@@ -210,9 +261,14 @@ function pickIndex(rnd: Random, length: number): number {
   return length === 1 || rnd.chance(0.6) ? 0 : rnd.int(0, length - 1);
 }
 
-function pickAddress(rnd: Random, pool: readonly string[], prefixes: readonly string[]): string {
-  // Mostly the workload's usual egress addresses; sometimes a fresh instance elsewhere in its prefixes.
-  if (rnd.chance(0.9)) return rnd.pick(pool);
+/** One of a workload's resources, the first most often. */
+export function pickResource(rnd: Random, resources: readonly ModelResource[]): ModelResource {
+  return resources[pickIndex(rnd, resources.length)]!;
+}
+
+/** A workload's egress address: mostly its usual ones, sometimes a fresh instance elsewhere in its prefixes. */
+export function pickAddress(rnd: Random, pool: readonly string[], prefixes: readonly string[]): string {
+  if (pool.length > 0 && rnd.chance(0.9)) return rnd.pick(pool);
   const cidr = rnd.pick(prefixes);
   return `${cidr.slice(0, cidr.lastIndexOf('.'))}.${rnd.int(4, 250)}`;
 }
@@ -223,7 +279,99 @@ function pickCredential(rnd: Random, credentials: readonly ModelCredential[]): M
   return credentials.length === 1 || rnd.chance(0.85) ? credentials[0]! : rnd.pick(credentials);
 }
 
-/** One service principal sign-in line (without the newline); `release` indexes the principal's SDK releases. */
+/** The clientCredentialType Entra logs for a credential of this type. */
+export function credentialTypeOf(credential: ModelCredential): ClientCredentialType {
+  switch (credential.type) {
+    case 'password':
+      return 'clientSecret';
+    case 'certificate':
+      return 'clientAssertion';
+    default:
+      return 'federatedIdentityCredential';
+  }
+}
+
+/** One service principal sign-in line (without the newline). */
+export function workloadSignInLine(model: TenantModel, rnd: Random, s: WorkloadSignIn): string {
+  const t = tenantParts(model);
+  const p = principalParts(s.principal);
+  const c = clientParts(s.client);
+  const time = entraTime(s.ms, s.subMs);
+  const id = requestId(rnd);
+  const correlationId = rnd.guid();
+  let reason = '""';
+  let status = SUCCESS_STATUS;
+  if (s.errorCode !== 0) {
+    const parts = FAILURE_PARTS.get(s.errorCode);
+    if (!parts) throw new RangeError(`no failure text for error ${s.errorCode}`);
+    reason = parts.reason;
+    status = parts.status;
+  }
+  const credential = s.credential;
+  // A federated credential is named by its id; secrets and certificates by keyId (and thumbprint).
+  const federated = credential?.type === 'federated';
+  const keyId = credential === null || federated ? '' : credential.keyId;
+  const thumbprint = credential?.thumbprint ?? '';
+  const ficId = federated ? credential!.keyId : '';
+  const ip = s.ipAddress;
+  return (
+    `{"time":"${time}",${t.spEnvelope}${s.errorCode}","resultSignature":"None","resultDescription":${reason},` +
+    `"durationMs":0,"callerIpAddress":"${ip}","correlationId":"${correlationId}",${p.identity}` +
+    `"location":"${s.network.countryOrRegion}",` +
+    `"properties":{"id":"${id}","createdDateTime":"${time}",${p.app}` +
+    `"authenticationProcessingDetails":${c.processing},"authenticationProtocol":"none",` +
+    `"autonomousSystemNumber":${s.network.asn},"clientCredentialType":"${s.clientCredentialType}",` +
+    `"conditionalAccessStatus":"notApplied","correlationId":"${correlationId}","crossTenantAccessType":"none",` +
+    `"federatedCredentialId":"${ficId}","homeTenantId":"${t.tenantId}","incomingTokenType":"none",` +
+    `"ipAddress":"${ip}","isInteractive":false,"location":${locationJson(s.network)},"managedServiceIdentity":${NO_MSI},` +
+    `"originalRequestId":"${id}","processingTimeInMilliseconds":${rnd.int(8, 90)},${resourcePart(s.resource)}` +
+    `"resourceTenantId":"${t.tenantId}","riskDetail":"none","riskLevelAggregated":"none",` +
+    `"riskLevelDuringSignIn":"none","riskState":"none","servicePrincipalCredentialKeyId":"${keyId}",` +
+    `"servicePrincipalCredentialThumbprint":"${thumbprint}",${p.ids}"signInEventTypes":["servicePrincipal"],` +
+    `"status":${status},"tokenIssuerType":"AzureAD","uniqueTokenIdentifier":"${tokenIdentifier(rnd)}",` +
+    `"userAgent":${c.userAgent}}}`
+  );
+}
+
+/** One managed identity sign-in line (without the newline). */
+export function identitySignInLine(model: TenantModel, rnd: Random, s: IdentitySignIn): string {
+  const t = tenantParts(model);
+  const m = identityParts(s.identity);
+  const time = entraTime(s.ms, s.subMs);
+  const id = requestId(rnd);
+  const correlationId = rnd.guid();
+  const ip = s.ipAddress;
+  // Without a client address, real exports leave out callerIpAddress and the top-level location altogether.
+  const caller = ip === '' ? '' : `"callerIpAddress":"${ip}",`;
+  const country = ip === '' ? '' : `"location":"${s.network.countryOrRegion}",`;
+  return (
+    `{"time":"${time}",${t.miEnvelope}0","resultSignature":"None","resultDescription":"","durationMs":0,` +
+    `${caller}"correlationId":"${correlationId}",${m.identity}${country}` +
+    `"properties":{"id":"${id}","createdDateTime":"${time}",${m.app}"appOwnerTenantId":"${t.tenantId}",` +
+    `"appliedConditionalAccessPolicies":[],"authenticationProcessingDetails":[],"authenticationProtocol":"none",` +
+    `"autonomousSystemNumber":${ip === '' ? 0 : s.network.asn},"clientCredentialType":"managedIdentity",` +
+    `"conditionalAccessStatus":"notApplied","correlationId":"${correlationId}","crossTenantAccessType":"none",` +
+    `"federatedCredentialId":"","homeTenantId":"${t.tenantId}","incomingTokenType":"none",` +
+    `"ipAddress":"${ip}","isInteractive":false,"location":${ip === '' ? EMPTY_LOCATION : locationJson(s.network)},` +
+    `"managedServiceIdentity":${m.msi},"originalRequestId":"${id}",` +
+    `"processingTimeInMilliseconds":${rnd.int(2, 30)},${resourcePart(s.resource)}` +
+    `"resourceTenantId":"${t.tenantId}","riskDetail":"none","riskLevelAggregated":"none",` +
+    `"riskLevelDuringSignIn":"none","riskState":"none","servicePrincipalCredentialKeyId":"",` +
+    `"servicePrincipalCredentialThumbprint":"",${m.ids}"signInEventTypes":["managedIdentity"],` +
+    `"status":${SUCCESS_STATUS},"tokenIssuerType":"AzureAD","uniqueTokenIdentifier":"${tokenIdentifier(rnd)}",` +
+    `"userAgent":""}}`
+  );
+}
+
+/** Failure codes a workload's own misconfigured instances produce, by how it authenticates. */
+function failureCodes(p: WorkloadPrincipal): number[] {
+  if (p.clientCredentialType === 'clientSecret') {
+    return p.expiredSecret ? [7000215, 7000222, 7000222, 7000222, 700016] : [7000215, 7000215, 700016];
+  }
+  return [700027, 700027, 700027, 700016];
+}
+
+/** One service principal sign-in line drawn from the principal's usual behaviour; `release` indexes its SDK releases. */
 function servicePrincipalLine(
   model: TenantModel,
   rnd: Random,
@@ -233,49 +381,33 @@ function servicePrincipalLine(
   failure: boolean,
   release: number,
 ): string {
-  const t = tenantParts(model);
-  const s = principalParts(p);
-  const time = entraTime(ms, subMs);
-  const id = requestId(rnd);
-  const correlationId = rnd.guid();
-  const resource = s.resources[pickIndex(rnd, s.resources.length)]!;
-  const ip = pickAddress(rnd, p.ipPool, p.prefixes);
-  const r = Math.min(release, p.releases.length - 1);
+  const resource = pickResource(rnd, p.resources);
+  const ipAddress = pickAddress(rnd, p.ipPool, p.prefixes);
   const federated = p.clientCredentialType === 'federatedIdentityCredential';
-  let credential = federated ? null : pickCredential(rnd, p.signInCredentials);
-  let code = 0;
-  let reason = '""';
-  let status = SUCCESS_STATUS;
+  let credential = pickCredential(rnd, p.signInCredentials);
+  let errorCode = 0;
   if (failure) {
-    code = rnd.pick(s.failureCodes);
-    const parts = FAILURE_PARTS.get(code)!;
-    reason = parts.reason;
-    status = parts.status;
+    errorCode = rnd.pick(failureCodes(p));
     // An expired secret is still identified; a wrong secret or a bad assertion matches no credential.
-    credential = code === 7000222 ? p.expiredSecret : null;
+    credential = errorCode === 7000222 ? p.expiredSecret : null;
+  } else if (federated) {
+    credential = p.signInCredentials[0] ?? null;
   }
-  const keyId = credential?.keyId ?? '';
-  const thumbprint = credential?.thumbprint ?? '';
-  const ficId = federated ? p.signInCredentials[0]!.keyId : '';
-  return (
-    `{"time":"${time}",${t.spEnvelope}${code}","resultSignature":"None","resultDescription":${reason},` +
-    `"durationMs":0,"callerIpAddress":"${ip}","correlationId":"${correlationId}",${s.identity}` +
-    `"properties":{"id":"${id}","createdDateTime":"${time}",${s.app}` +
-    `"authenticationProcessingDetails":${s.processing[r]},"authenticationProtocol":"none",` +
-    `"autonomousSystemNumber":${p.network.asn},"clientCredentialType":"${p.clientCredentialType}",` +
-    `"conditionalAccessStatus":"notApplied","correlationId":"${correlationId}","crossTenantAccessType":"none",` +
-    `"federatedCredentialId":"${ficId}","homeTenantId":"${t.tenantId}","incomingTokenType":"none",` +
-    `"ipAddress":"${ip}","isInteractive":false,"location":${s.location},"managedServiceIdentity":${NO_MSI},` +
-    `"originalRequestId":"${id}","processingTimeInMilliseconds":${rnd.int(8, 90)},${resource}` +
-    `"resourceTenantId":"${t.tenantId}","riskDetail":"none","riskLevelAggregated":"none",` +
-    `"riskLevelDuringSignIn":"none","riskState":"none","servicePrincipalCredentialKeyId":"${keyId}",` +
-    `"servicePrincipalCredentialThumbprint":"${thumbprint}",${s.ids}"signInEventTypes":["servicePrincipal"],` +
-    `"status":${status},"tokenIssuerType":"AzureAD","uniqueTokenIdentifier":"${tokenIdentifier(rnd)}",` +
-    `"userAgent":${s.userAgents[r]}}}`
-  );
+  return workloadSignInLine(model, rnd, {
+    ms,
+    subMs,
+    principal: p,
+    ipAddress,
+    network: p.network,
+    resource,
+    credential,
+    clientCredentialType: p.clientCredentialType,
+    client: p.releases[Math.min(release, p.releases.length - 1)]!,
+    errorCode,
+  });
 }
 
-/** One managed identity sign-in line (without the newline). */
+/** One managed identity sign-in line drawn from the identity's usual behaviour. */
 function managedIdentityLine(
   model: TenantModel,
   rnd: Random,
@@ -283,34 +415,17 @@ function managedIdentityLine(
   subMs: number,
   mi: ManagedIdentityPrincipal,
 ): string {
-  const t = tenantParts(model);
-  const s = identityParts(mi);
-  const time = entraTime(ms, subMs);
-  const id = requestId(rnd);
-  const correlationId = rnd.guid();
-  const resource = s.resources[pickIndex(rnd, s.resources.length)]!;
-  // Tokens fetched through the instance metadata endpoint usually reach the log without a client
-  // address; real exports then leave out callerIpAddress and the top-level location altogether.
-  const ip = rnd.chance(0.7) ? '' : pickAddress(rnd, mi.ipPool, mi.prefixes);
-  const caller = ip === '' ? '' : `"callerIpAddress":"${ip}",`;
-  const country = ip === '' ? '' : `"location":"${mi.network.countryOrRegion}",`;
-  return (
-    `{"time":"${time}",${t.miEnvelope}0","resultSignature":"None","resultDescription":"","durationMs":0,` +
-    `${caller}"correlationId":"${correlationId}",${s.identity}${country}` +
-    `"properties":{"id":"${id}","createdDateTime":"${time}",${s.app}"appOwnerTenantId":"${t.tenantId}",` +
-    `"appliedConditionalAccessPolicies":[],"authenticationProcessingDetails":[],"authenticationProtocol":"none",` +
-    `"autonomousSystemNumber":${ip === '' ? 0 : mi.network.asn},"clientCredentialType":"managedIdentity",` +
-    `"conditionalAccessStatus":"notApplied","correlationId":"${correlationId}","crossTenantAccessType":"none",` +
-    `"federatedCredentialId":"","homeTenantId":"${t.tenantId}","incomingTokenType":"none",` +
-    `"ipAddress":"${ip}","isInteractive":false,"location":${ip === '' ? EMPTY_LOCATION : s.location},` +
-    `"managedServiceIdentity":${s.msi},"originalRequestId":"${id}",` +
-    `"processingTimeInMilliseconds":${rnd.int(2, 30)},${resource}` +
-    `"resourceTenantId":"${t.tenantId}","riskDetail":"none","riskLevelAggregated":"none",` +
-    `"riskLevelDuringSignIn":"none","riskState":"none","servicePrincipalCredentialKeyId":"",` +
-    `"servicePrincipalCredentialThumbprint":"",${s.ids}"signInEventTypes":["managedIdentity"],` +
-    `"status":${SUCCESS_STATUS},"tokenIssuerType":"AzureAD","uniqueTokenIdentifier":"${tokenIdentifier(rnd)}",` +
-    `"userAgent":""}}`
-  );
+  const resource = pickResource(rnd, mi.resources);
+  // Tokens fetched through the instance metadata endpoint usually reach the log without a client address.
+  const ipAddress = rnd.chance(0.7) ? '' : pickAddress(rnd, mi.ipPool, mi.prefixes);
+  return identitySignInLine(model, rnd, {
+    ms,
+    subMs,
+    identity: mi,
+    ipAddress,
+    network: mi.network,
+    resource,
+  });
 }
 
 /** Options of makeSignInRecord. */

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { createTenantModel } from './tenant-model.ts';
-
-function ipv4(text: string): number {
-  return text.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
+import { announcingAsns } from './announced-prefixes.fixture.ts';
+import { createTenantModel, MODEL_EPOCH } from './tenant-model.ts';
 
 describe('createTenantModel', () => {
   it('is the same model for the same seed', () => {
@@ -67,25 +63,34 @@ describe('createTenantModel', () => {
       }
     }
     // Each /24 must sit inside one range the ASN table attributes to the provider's ASN.
-    const csv = readFileSync(
-      new URL('../../node_modules/@ip-location-db/asn/asn-ipv4.csv', import.meta.url),
-      'utf8',
-    );
-    const owner = new Map<string, number>();
-    const firstOctets = new Set([...prefixes.keys()].map((cidr) => `${cidr.split('.')[0]}.`));
-    for (const line of csv.split('\n')) {
-      if (!firstOctets.has(line.slice(0, line.indexOf('.') + 1))) continue;
-      const [from, to, asn] = line.split(',', 3);
-      if (!from || !to || !asn) continue;
-      const lo = ipv4(from);
-      const hi = ipv4(to);
-      for (const cidr of prefixes.keys()) {
-        const base = ipv4(cidr.slice(0, -3));
-        if (lo <= base && base + 255 <= hi) owner.set(cidr, Number(asn));
-      }
-    }
+    const owner = announcingAsns([...prefixes.keys()]);
     for (const [cidr, asn] of prefixes)
       assert.equal(owner.get(cidr), asn, `${cidr} is not announced by AS${asn}`);
     assert.deepEqual(new Set(prefixes.values()), new Set([8075, 16509, 15169]));
+  });
+});
+
+describe('createTenantModel with an epoch', () => {
+  it('draws credentials and creation dates around it, so keys in use are valid from it on', () => {
+    const epoch = Date.UTC(2027, 2, 15, 9);
+    const model = createTenantModel({ seed: 8, principals: 60, managedIdentities: 10, epoch });
+    assert.equal(model.epoch, epoch);
+    for (const p of model.principals) {
+      assert.ok(Date.parse(p.createdDateTime) < epoch, p.displayName);
+      for (const c of p.signInCredentials) {
+        if (c.type === 'federated') continue;
+        assert.ok(
+          Date.parse(c.startDateTime) < epoch && Date.parse(c.endDateTime) > epoch + 30 * 86_400_000,
+          `${p.displayName}: ${c.keyId} valid ${c.startDateTime} to ${c.endDateTime}`,
+        );
+        assert.equal(c.expired, false);
+      }
+      if (p.expiredSecret)
+        assert.ok(
+          p.expiredSecret.expired && Date.parse(p.expiredSecret.endDateTime) < epoch,
+          `${p.displayName}: the old secret is still valid`,
+        );
+    }
+    assert.equal(createTenantModel({ seed: 8 }).epoch, MODEL_EPOCH);
   });
 });

@@ -3,10 +3,11 @@
 // lists, and a workload's addresses stay inside the networks it was given.
 import type { ClientCredentialType, CredentialType } from '../domain/index.ts';
 import { createRandom, type Random } from './random.ts';
+import { pickWeighted, sample } from './sampling.ts';
 
 /**
- * The instant the model is drawn around: credentials start in the year before it and stay valid for
- * one to two years after it, so sign-ins generated for 2026–2027 use credentials that are valid then.
+ * The default instant a model is drawn around: credentials start in the year before it and stay valid
+ * for one to two years after it, so sign-ins generated for 2026–2027 use credentials that are valid then.
  */
 export const MODEL_EPOCH = Date.UTC(2026, 5, 1);
 
@@ -32,7 +33,7 @@ export interface CloudNetwork {
 // Prefixes checked against the ip-location-db ASN table (asn-ipv4.csv): every /24 below sits inside
 // a single range whose ASN is the one given. AWS us-east-1 and most Google Cloud ranges are announced
 // by other ASNs (14618, 396982), so those regions are deliberately not used here.
-const NETWORKS: readonly CloudNetwork[] = [
+export const CLOUD_NETWORKS: readonly CloudNetwork[] = [
   {
     provider: 'Microsoft',
     asn: 8075,
@@ -134,7 +135,7 @@ export interface ModelCredential {
   issuer: string | null;
   subject: string | null;
   audiences: readonly string[] | null;
-  /** Whether the credential had expired by MODEL_EPOCH (kept listed, as Entra does). */
+  /** Whether the credential had expired by the model's epoch (kept listed, as Entra does). */
   expired: boolean;
 }
 
@@ -206,6 +207,8 @@ export interface TenantAdmin {
 /** The whole simulated tenant. */
 export interface TenantModel {
   tenantId: string;
+  /** The instant credentials and creation dates were drawn around (ms since 1970). */
+  epoch: number;
   /** Organisation name used in display names, e.g. `contoso`. */
   organization: string;
   /** Initial domain, e.g. `contoso.onmicrosoft.com`. */
@@ -226,6 +229,11 @@ export interface TenantModelOptions {
   principals?: number;
   /** Managed identities (default 12). */
   managedIdentities?: number;
+  /**
+   * The instant to draw credentials and creation dates around, ms since 1970 (default MODEL_EPOCH).
+   * A simulation of a period passes the period's start, so credentials in use are valid throughout it.
+   */
+  epoch?: number;
 }
 
 const ORGANIZATIONS = ['contoso', 'fabrikam', 'northwind', 'woodgrove', 'tailspin', 'adatum', 'litware'];
@@ -263,27 +271,10 @@ const ADMIN_PREFIXES = ['73.162.10', '24.6.128', '98.207.20', '86.30.120'];
 
 const SECRET_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-function isoDay(ms: number): string {
+/** A Graph credential date: seconds precision and a Z. */
+export function isoSeconds(ms: number): string {
   // Graph returns credential dates with seconds precision and a Z; keep that shape.
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
-}
-
-function pickWeighted<T>(rnd: Random, items: readonly T[], weights: readonly number[]): T {
-  let total = 0;
-  for (const w of weights) total += w;
-  let r = rnd.next() * total;
-  for (let i = 0; i < items.length; i++) {
-    r -= weights[i]!;
-    if (r < 0) return items[i]!;
-  }
-  return items[items.length - 1]!;
-}
-
-function sample<T>(rnd: Random, items: readonly T[], count: number): T[] {
-  const pool = [...items];
-  const out: T[] = [];
-  while (out.length < count && pool.length > 0) out.push(pool.splice(rnd.int(0, pool.length - 1), 1)[0]!);
-  return out;
 }
 
 function prefixBase(cidr: string): string {
@@ -387,12 +378,14 @@ function sdkReleases(rnd: Random, network: CloudNetwork): SdkRelease[] {
   }
 }
 
-function secret(
+/** A client secret valid for `days` from `start` (ms); `expired` is judged at `epoch`. */
+export function secretCredential(
   rnd: Random,
   owner: ModelCredential['owner'],
   displayName: string,
   start: number,
   days: number,
+  epoch: number,
 ): ModelCredential {
   let hint = '';
   for (let i = 0; i < 3; i++) hint += SECRET_CHARS[rnd.int(0, SECRET_CHARS.length - 1)];
@@ -404,22 +397,24 @@ function secret(
     displayName,
     hint,
     thumbprint: null,
-    startDateTime: isoDay(start),
-    endDateTime: isoDay(end),
+    startDateTime: isoSeconds(start),
+    endDateTime: isoSeconds(end),
     name: null,
     issuer: null,
     subject: null,
     audiences: null,
-    expired: end < MODEL_EPOCH,
+    expired: end < epoch,
   };
 }
 
-function certificate(
+/** A certificate credential valid for `days` from `start` (ms); `expired` is judged at `epoch`. */
+export function certificateCredential(
   rnd: Random,
   owner: ModelCredential['owner'],
   subjectName: string,
   start: number,
   days: number,
+  epoch: number,
 ): ModelCredential {
   const end = start + days * DAY_MS;
   return {
@@ -429,13 +424,13 @@ function certificate(
     displayName: `CN=${subjectName}`,
     hint: null,
     thumbprint: rnd.hex(40).toUpperCase(),
-    startDateTime: isoDay(start),
-    endDateTime: isoDay(end),
+    startDateTime: isoSeconds(start),
+    endDateTime: isoSeconds(end),
     name: null,
     issuer: null,
     subject: null,
     audiences: null,
-    expired: end < MODEL_EPOCH,
+    expired: end < epoch,
   };
 }
 
@@ -448,8 +443,8 @@ function federated(rnd: Random, organization: string, repository: string, start:
     displayName: `github-${repository}-${branch.startsWith('ref') ? 'main' : 'production'}`,
     hint: null,
     thumbprint: null,
-    startDateTime: isoDay(start),
-    endDateTime: isoDay(start),
+    startDateTime: isoSeconds(start),
+    endDateTime: isoSeconds(start),
     name: `github-${repository}-${branch.startsWith('ref') ? 'main' : 'production'}`,
     issuer: 'https://token.actions.githubusercontent.com',
     subject: `repo:${organization}/${repository}:${branch}`,
@@ -473,6 +468,7 @@ type WorkloadKind = 'certificate' | 'password' | 'federated';
 
 function workloadPrincipal(
   rnd: Random,
+  epoch: number,
   tenantId: string,
   organization: string,
   identity: { displayName: string; system: string; kind: WorkloadKind },
@@ -481,9 +477,10 @@ function workloadPrincipal(
 ): WorkloadPrincipal {
   const { displayName, system, kind } = identity;
   // GitHub-hosted runners, where federated deployments run, are Azure machines.
-  const network = kind === 'federated' ? NETWORKS[0]! : pickWeighted(rnd, NETWORKS, NETWORK_WEIGHTS);
+  const network =
+    kind === 'federated' ? CLOUD_NETWORKS[0]! : pickWeighted(rnd, CLOUD_NETWORKS, NETWORK_WEIGHTS);
   const prefixes = sample(rnd, network.prefixes, rnd.int(2, 3));
-  const created = MODEL_EPOCH - rnd.int(400, 1500) * DAY_MS;
+  const created = epoch - rnd.int(400, 1500) * DAY_MS;
   const credentials: ModelCredential[] = [];
   let signInCredentials: ModelCredential[] = [];
   let expiredSecret: ModelCredential | null = null;
@@ -498,20 +495,27 @@ function workloadPrincipal(
     const owner = rnd.chance(0.15) ? 'servicePrincipal' : 'application';
     const make = (start: number): ModelCredential =>
       kind === 'certificate'
-        ? certificate(rnd, owner, displayName, start, rnd.pick([365, 730]))
-        : secret(rnd, owner, `${displayName}-${isoDay(start).slice(0, 7)}`, start, 730);
-    const current = make(MODEL_EPOCH - rnd.int(30, 330) * DAY_MS);
+        ? certificateCredential(rnd, owner, displayName, start, rnd.pick([365, 730]), epoch)
+        : secretCredential(rnd, owner, `${displayName}-${isoSeconds(start).slice(0, 7)}`, start, 730, epoch);
+    const current = make(epoch - rnd.int(30, 330) * DAY_MS);
     credentials.push(current);
     signInCredentials = [current];
     if (rnd.chance(0.3)) {
       // A rotation in progress: a newer credential was added and the workload mostly uses it.
-      const newer = make(MODEL_EPOCH - rnd.int(1, 25) * DAY_MS);
+      const newer = make(epoch - rnd.int(1, 25) * DAY_MS);
       credentials.push(newer);
       signInCredentials = [newer, current];
     }
     if (kind === 'password' && rnd.chance(0.35)) {
-      const start = MODEL_EPOCH - rnd.int(800, 900) * DAY_MS;
-      expiredSecret = secret(rnd, owner, `${displayName}-${isoDay(start).slice(0, 7)}`, start, 730);
+      const start = epoch - rnd.int(800, 900) * DAY_MS;
+      expiredSecret = secretCredential(
+        rnd,
+        owner,
+        `${displayName}-${isoSeconds(start).slice(0, 7)}`,
+        start,
+        730,
+        epoch,
+      );
       credentials.unshift(expiredSecret);
     }
     clientCredentialType = kind === 'certificate' ? 'clientAssertion' : 'clientSecret';
@@ -524,7 +528,7 @@ function workloadPrincipal(
     displayName,
     appOwnerOrganizationId: foreignTenantId ?? tenantId,
     multiTenant: foreign,
-    createdDateTime: isoDay(created),
+    createdDateTime: isoSeconds(created),
     // The credentials of an app registered in another tenant live in that tenant; this tenant's logs
     // and inventory cannot name them.
     credentials: foreign ? [] : credentials,
@@ -560,6 +564,7 @@ function base64Chars(rnd: Random, length: number): string {
 
 function managedIdentity(
   rnd: Random,
+  epoch: number,
   subscriptionId: string,
   system: string,
   resources: readonly ModelResource[],
@@ -582,12 +587,12 @@ function managedIdentity(
   }
   const appId = rnd.guid();
   // Managed identity certificates live about 90 days and are renewed about halfway through.
-  const newest = MODEL_EPOCH - rnd.int(1, 40) * DAY_MS;
+  const newest = epoch - rnd.int(1, 40) * DAY_MS;
   const credentials = [
-    certificate(rnd, 'servicePrincipal', appId, newest - 46 * DAY_MS, 90),
-    certificate(rnd, 'servicePrincipal', appId, newest, 90),
+    certificateCredential(rnd, 'servicePrincipal', appId, newest - 46 * DAY_MS, 90, epoch),
+    certificateCredential(rnd, 'servicePrincipal', appId, newest, 90, epoch),
   ];
-  const network = pickWeighted(rnd, NETWORKS.slice(0, 2), [2, 1]);
+  const network = pickWeighted(rnd, CLOUD_NETWORKS.slice(0, 2), [2, 1]);
   const prefixes = sample(rnd, network.prefixes, 2);
   return {
     objectId: rnd.guid(),
@@ -598,7 +603,7 @@ function managedIdentity(
     identityResourceId: userAssigned
       ? `/subscriptions/${subscriptionId}/resourceGroups/${group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${displayName}`
       : null,
-    createdDateTime: isoDay(MODEL_EPOCH - rnd.int(100, 900) * DAY_MS),
+    createdDateTime: isoSeconds(epoch - rnd.int(100, 900) * DAY_MS),
     credentials,
     // Base64 of a 32-byte hash: 42 free characters, one carrying 4 bits, then one pad.
     identityName: `https://identity.azure.net/${base64Chars(rnd, 42)}${'AEIMQUYcgkosw048'[rnd.int(0, 15)]}=`,
@@ -612,6 +617,7 @@ function managedIdentity(
 /** Builds a tenant with `principals` application workloads and `managedIdentities` managed identities. */
 export function createTenantModel(options: TenantModelOptions): TenantModel {
   const rnd = createRandom(options.seed);
+  const epoch = options.epoch ?? MODEL_EPOCH;
   const tenantId = options.tenantId ?? rnd.guid();
   const organization = rnd.pick(ORGANIZATIONS);
   const domain = `${organization}.onmicrosoft.com`;
@@ -645,6 +651,7 @@ export function createTenantModel(options: TenantModelOptions): TenantModel {
     principals.push(
       workloadPrincipal(
         rnd,
+        epoch,
         tenantId,
         organization,
         { displayName, system, kind },
@@ -659,7 +666,7 @@ export function createTenantModel(options: TenantModelOptions): TenantModel {
   const managedIdentities: ManagedIdentityPrincipal[] = [];
   for (let i = 0; i < identityCount; i++) {
     managedIdentities.push(
-      managedIdentity(rnd, rnd.pick(subscriptions), rnd.pick(SYSTEMS), resources, hostNames),
+      managedIdentity(rnd, epoch, rnd.pick(subscriptions), rnd.pick(SYSTEMS), resources, hostNames),
     );
   }
 
@@ -676,6 +683,7 @@ export function createTenantModel(options: TenantModelOptions): TenantModel {
 
   return {
     tenantId,
+    epoch,
     organization,
     domain,
     principals,

@@ -231,11 +231,37 @@ export interface BaselineMetaTable {
   successful_sign_ins: number;
 }
 
+/** Where polling of a configured TAXII collection resumes, and how its last attempt went. */
+export interface TaxiiPollTable {
+  name: string;
+  api_root: string;
+  collection_id: string;
+  /** The server's X-TAXII-Date-Added-Last of the last successful poll: ask for objects added after it. */
+  added_after: string | null;
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  /** Indicators the last successful poll imported. */
+  indicators: number;
+}
+
 /** Who runs a scheduled job until when. */
 export interface LeaseTable {
   name: string;
   holder: string;
   expires_at: string;
+}
+
+/** Credential additions with their verdict (routine or not, and why), as detection assessed them. */
+export interface CredentialAdditionTable {
+  tenant_id: string;
+  audit_id: string;
+  key_id: string;
+  principal_id: string;
+  at: string;
+  routine: number;
+  /** The assessed addition as JSON (domain AssessedAddition). */
+  addition: string;
 }
 
 /** The whole database, as Kysely sees it. */
@@ -256,4 +282,6 @@ export interface Database {
   baseline_values: BaselineValueTable;
   baseline_meta: BaselineMetaTable;
   leases: LeaseTable;
+  taxii_polls: TaxiiPollTable;
+  credential_additions: CredentialAdditionTable;
 }

@@ -1,4 +1,11 @@
 import {
+  createFamiliarSignIns,
+  familiarValues,
+  forgetFamiliar,
+  learnFamiliar,
+  rememberFamiliar,
+} from '../../baselines/familiar-sign-ins.ts';
+import {
   DEFAULT_SIGN_IN_RISK_WEIGHTS,
   levelFromSignals,
   type SignInRiskWeights,
@@ -154,6 +161,7 @@ export const suspiciousSignInsDetection = defineSignInDetection<
     // The day being evaluated: the baseline is aged once at the start of each.
     let today = '';
     let nextDay = '';
+    const familiar = createFamiliarSignIns();
     // Sign-ins come in time order, so the window key is recomputed only when a sign-in leaves it.
     let windowEnd = '';
     let windowKey = '';
@@ -164,15 +172,30 @@ export const suspiciousSignInsDetection = defineSignInDetection<
         if (at >= nextDay || at < today) {
           today = `${at.slice(0, 10)}T00:00:00.000Z`;
           nextDay = new Date(Date.parse(today) + 86_400_000).toISOString();
-          ageOutBaseline(baseline, today, p.maxAgeDays);
+          if (ageOutBaseline(baseline, today, p.maxAgeDays) > 0) forgetFamiliar(familiar);
+        }
+        // A sign-in from an address and client seen just so before: nothing in it is new, and
+        // learning it only bumps the values it touches.
+        const touched = familiarValues(familiar, s);
+        const scored = !isBaselineLearning(baseline, at, p.learningDays);
+        if (scored && (at >= windowEnd || at < windowKey.slice(keyPrefix.length))) {
+          const startMs = Math.floor(Date.parse(at) / windowMs) * windowMs;
+          windowKey = `${keyPrefix}${new Date(startMs).toISOString()}`;
+          windowEnd = new Date(startMs + windowMs).toISOString();
+        }
+        if (touched !== null) {
+          if (scored && groups.size > 0) {
+            const g = groups.get(windowKey);
+            if (g && sharesActivity(g, s)) {
+              g.signIns.push(s);
+              if (s.credentialKeyId) g.keyIds.add(s.credentialKeyId);
+            }
+          }
+          learnFamiliar(baseline, touched, at);
+          return;
         }
         const features = extractSignInFeatures(s);
-        if (!isBaselineLearning(baseline, at, p.learningDays)) {
-          if (at >= windowEnd || at < windowKey.slice(keyPrefix.length)) {
-            const startMs = Math.floor(Date.parse(at) / windowMs) * windowMs;
-            windowKey = `${keyPrefix}${new Date(startMs).toISOString()}`;
-            windowEnd = new Date(startMs + windowMs).toISOString();
-          }
+        if (scored) {
           const found = compareSignIn(baseline, features, p.weights);
           const novelties = found.length === 0 ? found : found.filter((n) => p.weights[n.signal] !== 'none');
           let g = groups.get(windowKey);
@@ -210,6 +233,7 @@ export const suspiciousSignInsDetection = defineSignInDetection<
           }
         }
         learnSignIn(baseline, features, at);
+        rememberFamiliar(familiar, baseline, s, features);
       },
       finish() {
         const out: DetectionCandidate[] = [];

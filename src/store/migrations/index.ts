@@ -3,6 +3,8 @@ import { ingestFoundation } from './2026-11-26-0001-ingest-foundation.ts';
 import { risk } from './2026-11-27-0002-risk.ts';
 import { baselines } from './2026-11-27-0003-baselines.ts';
 import { signInTimeIndex } from './2026-11-27-0005-sign-in-time-index.ts';
+import { credentialAdditions } from './2026-11-27-0006-credential-additions.ts';
+import { failedSignInsAndTaxiiPolls } from './2026-11-27-0007-failed-sign-ins-and-taxii-polls.ts';
 
 /** Every migration, by name; names sort in the order they apply. An explicit list: no directory scanning. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +12,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0002-risk': risk,
   '2026-11-27-0003-baselines': baselines,
   '2026-11-27-0005-sign-in-time-index': signInTimeIndex,
+  '2026-11-27-0006-credential-additions': credentialAdditions,
+  '2026-11-27-0007-failed-sign-ins-and-taxii-polls': failedSignInsAndTaxiiPolls,
 };

@@ -6,7 +6,6 @@ import {
   markBaselineSaved,
   type SignInBaseline,
 } from '../../baselines/sign-in-baseline.ts';
-import type { Store } from '../open-store.ts';
 import type { Database } from '../schema.ts';
 
 // Rows per multi-row statement: 7 bound values each stays far below either dialect's parameter cap.
@@ -23,7 +22,7 @@ export interface BaselineToSave {
 }
 
 /** Loads and saves principals' sign-in baselines. */
-export function createBaselineQueries(store: Store) {
+export function createBaselineQueries() {
   return {
     /** The baselines of many principals of one tenant at once; principals without one get an empty one. */
     async loadMany(
