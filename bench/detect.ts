@@ -87,10 +87,13 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       .filter((e) => e.startsWith('insights-logs-'))
       .map((e) => join(out, e));
     const importStarted = performance.now();
-    await vigil(['import', '--json', join(out, 'inventory'), ...logs], env);
+    await vigil(['import', '--json', '--tenant', labels.tenantId, join(out, 'inventory'), ...logs], env);
     const importMs = performance.now() - importStarted;
     await vigil(['intel', 'import', '--json', join(out, 'intel', 'indicators.txt')], env);
-    await vigil(['leaks', 'import', '--json', join(out, 'leaks', 'gitleaks.json')], env);
+    await vigil(
+      ['leaks', 'import', '--json', '--tenant', labels.tenantId, join(out, 'leaks', 'gitleaks.json')],
+      env,
+    );
 
     const detect = await vigil(['detect', '--json'], env);
     const pass = JSON.parse(detect.out) as {

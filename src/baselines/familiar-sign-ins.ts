@@ -33,17 +33,37 @@ interface ClientEntry {
 
 /** Per principal: what familiar addresses and clients touch in its baseline. */
 export interface FamiliarSignIns {
+  /** The address and client of the last familiar sign-in: most sign-ins repeat them, and comparing
+   *  text is cheaper than hashing it for a Map. */
+  lastIp: string | null | undefined;
+  lastNetwork: NetworkEntry | undefined;
+  lastUserAgent: string | null | undefined;
+  lastResource: string | null | undefined;
+  lastClient: ClientEntry | undefined;
   networks: Map<string | null, NetworkEntry>;
   /** By user agent, then resource. */
   clients: Map<string | null, Map<string | null, ClientEntry>>;
 }
 
 export function createFamiliarSignIns(): FamiliarSignIns {
-  return { networks: new Map(), clients: new Map() };
+  return {
+    lastIp: undefined,
+    lastNetwork: undefined,
+    lastUserAgent: undefined,
+    lastResource: undefined,
+    lastClient: undefined,
+    networks: new Map(),
+    clients: new Map(),
+  };
 }
 
 /** Forgets everything: after values aged out of the baseline. */
 export function forgetFamiliar(cache: FamiliarSignIns): void {
+  cache.lastIp = undefined;
+  cache.lastNetwork = undefined;
+  cache.lastUserAgent = undefined;
+  cache.lastResource = undefined;
+  cache.lastClient = undefined;
   cache.networks.clear();
   cache.clients.clear();
 }
@@ -56,9 +76,14 @@ export function familiarValues(
   cache: FamiliarSignIns,
   s: SignIn,
 ): [(PropertyProfile | RankedBaselineValue)[], (PropertyProfile | RankedBaselineValue)[]] | null {
-  const n = cache.networks.get(s.ipAddress);
+  let n = cache.lastIp === s.ipAddress ? cache.lastNetwork : undefined;
+  if (n === undefined) {
+    n = cache.networks.get(s.ipAddress);
+    if (n === undefined) return null;
+    cache.lastIp = s.ipAddress;
+    cache.lastNetwork = n;
+  }
   if (
-    n === undefined ||
     n.asn !== s.asn ||
     n.country !== s.country ||
     n.hosting !== s.hosting ||
@@ -67,8 +92,16 @@ export function familiarValues(
   ) {
     return null;
   }
-  const c = cache.clients.get(s.userAgent)?.get(s.resourceId);
-  if (c === undefined || c.credentialType !== s.credentialType) return null;
+  let c =
+    cache.lastUserAgent === s.userAgent && cache.lastResource === s.resourceId ? cache.lastClient : undefined;
+  if (c === undefined) {
+    c = cache.clients.get(s.userAgent)?.get(s.resourceId);
+    if (c === undefined) return null;
+    cache.lastUserAgent = s.userAgent;
+    cache.lastResource = s.resourceId;
+    cache.lastClient = c;
+  }
+  if (c.credentialType !== s.credentialType) return null;
   return [n.touched, c.touched];
 }
 

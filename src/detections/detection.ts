@@ -23,6 +23,12 @@ export interface DetectionCandidate {
   correlationId: string | null;
   /** The explanation: what was unusual, against what, from which records. */
   additionalInfo: InfoEntry[];
+  /**
+   * For findings about sign-ins: the first one, whose place and request ids the detection shows, and
+   * whether it was the only one. A caller that evaluated sign-ins read without those details fills
+   * them in from here.
+   */
+  firstSignIn?: { id: string; single: boolean };
 }
 
 /** The principal a sign-in evaluation is about. */
@@ -99,5 +105,6 @@ export function signInCandidate(
     requestId: single ? first.requestId : null,
     correlationId: single ? first.correlationId : null,
     additionalInfo,
+    firstSignIn: { id: first.id, single },
   };
 }

@@ -224,6 +224,7 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
     }
   }
   result.principals = toSave.length;
+  await fillSignInDetails(scans, byTenant);
   const evaluated = performance.now();
   result.timings.evaluateMs = Math.round(evaluated - started);
 
@@ -335,4 +336,29 @@ function open(run: PrincipalRun, intelContext: ThreatIntelContext | null): void 
   run.evaluations.push(
     offensiveToolsDetection.open(run, undefined, offensiveToolsDetection.defaultParameters),
   );
+}
+
+/**
+ * Sign-ins are scanned without the details only detections show (city, state, request and
+ * correlation ids); the first sign-in of each finding gets them from the store.
+ */
+async function fillSignInDetails(
+  scans: ReturnType<typeof createSignInScanQueries>,
+  byTenant: Map<string, Map<string, PrincipalRun>>,
+): Promise<void> {
+  for (const [tenantId, runs] of byTenant) {
+    const wanted: DetectionCandidate[] = [];
+    for (const run of runs.values()) for (const c of run.candidates) if (c.firstSignIn) wanted.push(c);
+    if (wanted.length === 0) continue;
+    const details = await scans.details(tenantId, [...new Set(wanted.map((c) => c.firstSignIn!.id))]);
+    for (const c of wanted) {
+      const d = details.get(c.firstSignIn!.id);
+      if (d === undefined) continue;
+      c.location = { city: d.city, state: d.state, countryOrRegion: d.country };
+      if (c.firstSignIn!.single) {
+        c.requestId = d.requestId;
+        c.correlationId = d.correlationId;
+      }
+    }
+  }
 }

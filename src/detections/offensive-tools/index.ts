@@ -58,19 +58,24 @@ export const offensiveToolsDetection = defineSignInDetection<OffensiveToolParame
     const match = matcherFor(parameters.tools);
     // Workloads send few distinct agents: each is matched once per evaluation.
     const seen = new Map<string, OffensiveToolMatch | null>();
+    let lastAgent: string | null = null;
+    let lastMatch: OffensiveToolMatch | null | undefined;
     const groups = new Map<string, Group>();
     return {
       add(s) {
         if (s.userAgent === null || s.userAgent === '') return;
         const successful = s.statusCode === 0;
         if (!successful && !parameters.includeFailures) return;
-        let m = seen.get(s.userAgent);
+        // The agent of the previous sign-in, compared as text, spares hashing it for the memo.
+        let m = s.userAgent === lastAgent ? lastMatch : seen.get(s.userAgent);
         if (m === undefined) {
           m = match(s.userAgent);
           // Agents are attacker-controlled: random ones must not grow the memo without bound.
           if (seen.size >= MAX_REMEMBERED_AGENTS) seen.clear();
           seen.set(s.userAgent, m);
         }
+        lastAgent = s.userAgent;
+        lastMatch = m;
         if (m === null) return;
         const outcome = successful ? 'success' : 'failure';
         const key = `${principal.tenantId}|${principal.principalId}|${RISK_EVENT_TYPE}|offensiveTool|${m.tool.id}|${outcome}|${s.createdAt.slice(0, 10)}`;

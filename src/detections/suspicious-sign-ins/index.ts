@@ -163,6 +163,7 @@ export const suspiciousSignInsDetection = defineSignInDetection<
     let nextDay = '';
     const familiar = createFamiliarSignIns();
     // Sign-ins come in time order, so the window key is recomputed only when a sign-in leaves it.
+    let windowStart = '';
     let windowEnd = '';
     let windowKey = '';
     return {
@@ -178,9 +179,10 @@ export const suspiciousSignInsDetection = defineSignInDetection<
         // learning it only bumps the values it touches.
         const touched = familiarValues(familiar, s);
         const scored = !isBaselineLearning(baseline, at, p.learningDays);
-        if (scored && (at >= windowEnd || at < windowKey.slice(keyPrefix.length))) {
+        if (scored && (at >= windowEnd || at < windowStart)) {
           const startMs = Math.floor(Date.parse(at) / windowMs) * windowMs;
-          windowKey = `${keyPrefix}${new Date(startMs).toISOString()}`;
+          windowStart = new Date(startMs).toISOString();
+          windowKey = `${keyPrefix}${windowStart}`;
           windowEnd = new Date(startMs + windowMs).toISOString();
         }
         if (touched !== null) {

@@ -84,6 +84,7 @@ export function createBaselineQueries() {
      */
     async saveMany(db: Kysely<Database>, baselines: readonly BaselineToSave[]): Promise<void> {
       let pending: Database['baseline_values'][] = [];
+      const metas: Database['baseline_meta'][] = [];
       const flush = async () => {
         if (pending.length === 0) return;
         await db
@@ -130,19 +131,29 @@ export function createBaselineQueries() {
           });
           if (pending.length === CHUNK_ROWS) await flush();
         }
-        const meta = {
+        metas.push({
+          tenant_id: tenantId,
+          principal_id: principalId,
           first_sign_in_at: baseline.firstSignInAt,
           last_sign_in_at: baseline.lastSignInAt,
           successful_sign_ins: baseline.successfulSignIns,
-        };
-        await db
-          .insertInto('baseline_meta')
-          .values({ tenant_id: tenantId, principal_id: principalId, ...meta })
-          .onConflict((oc) => oc.columns(['tenant_id', 'principal_id']).doUpdateSet(meta))
-          .execute();
+        });
         markBaselineSaved(baseline);
       }
       await flush();
+      for (let i = 0; i < metas.length; i += CHUNK_ROWS) {
+        await db
+          .insertInto('baseline_meta')
+          .values(metas.slice(i, i + CHUNK_ROWS))
+          .onConflict((oc) =>
+            oc.columns(['tenant_id', 'principal_id']).doUpdateSet((eb) => ({
+              first_sign_in_at: eb.ref('excluded.first_sign_in_at'),
+              last_sign_in_at: eb.ref('excluded.last_sign_in_at'),
+              successful_sign_ins: eb.ref('excluded.successful_sign_ins'),
+            })),
+          )
+          .execute();
+      }
     },
   };
 }

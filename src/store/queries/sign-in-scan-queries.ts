@@ -1,8 +1,10 @@
 import type { SignIn } from '../../domain/index.ts';
 import type { Store } from '../open-store.ts';
 
-// The columns a detection pass reads, in select order; the others (names, policies, managed identity
-// details) are left null in the sign-ins it hands out, which keeps each row a third of its width.
+// The columns detections compare, in select order. The others are left null in the sign-ins a scan
+// hands out (names, policies, city and state, request ids, managed identity details): reading a
+// million rows, every column costs, and the few sign-ins that become detections get their details
+// from `details` afterwards.
 const COLUMNS = [
   'tenant_id',
   'id',
@@ -13,18 +15,18 @@ const COLUMNS = [
   'asn',
   'as_org',
   'country',
-  'state',
-  'city',
   'hosting',
   'hosting_provider',
   'resource_id',
   'user_agent',
   'credential_type',
   'credential_key_id',
+  'federated_credential_id',
   'status_code',
-  'request_id',
-  'correlation_id',
 ] as const;
+
+// Sign-ins per `in (…)` list when reading details.
+const CHUNK_IDS = 500;
 
 /** The sign-in a scanned row stands for; columns not scanned are null. */
 function signInOf(r: readonly unknown[]): SignIn {
@@ -40,27 +42,36 @@ function signInOf(r: readonly unknown[]): SignIn {
     asn: r[6] === null ? null : Number(r[6]),
     asOrg: r[7] as string | null,
     country: r[8] as string | null,
-    state: r[9] as string | null,
-    city: r[10] as string | null,
-    hosting: r[11] === null ? null : Number(r[11]) === 1,
-    hostingProvider: r[12] as string | null,
-    resourceId: r[13] as string | null,
+    state: null,
+    city: null,
+    hosting: r[9] === null ? null : Number(r[9]) === 1,
+    hostingProvider: r[10] as string | null,
+    resourceId: r[11] as string | null,
     resourceName: null,
     resourceServicePrincipalId: null,
-    userAgent: r[14] as string | null,
-    credentialType: r[15] as SignIn['credentialType'],
-    credentialKeyId: r[16] as string | null,
+    userAgent: r[12] as string | null,
+    credentialType: r[13] as SignIn['credentialType'],
+    credentialKeyId: r[14] as string | null,
     credentialThumbprint: null,
-    federatedCredentialId: null,
-    statusCode: Number(r[17]),
+    federatedCredentialId: r[15] as string | null,
+    statusCode: Number(r[16]),
     failureReason: null,
     conditionalAccessStatus: null,
     appliedPolicies: null,
-    requestId: r[18] as string | null,
-    correlationId: r[19] as string | null,
+    requestId: null,
+    correlationId: null,
     msiType: null,
     associatedResourceId: null,
   };
+}
+
+/** What a detection shows of its first sign-in beyond what detections compare. */
+export interface SignInDetails {
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  requestId: string | null;
+  correlationId: string | null;
 }
 
 /** Reads sign-ins for detection passes, in event-time order, without holding them all in memory. */
@@ -101,6 +112,28 @@ export function createSignInScanQueries(store: Store) {
       });
       flush();
       return n;
+    },
+    /** Place and request ids of the given sign-ins of a tenant, by id. */
+    async details(tenantId: string, ids: readonly string[]): Promise<Map<string, SignInDetails>> {
+      const out = new Map<string, SignInDetails>();
+      for (let i = 0; i < ids.length; i += CHUNK_IDS) {
+        const rows = await db
+          .selectFrom('sign_ins')
+          .select(['id', 'city', 'state', 'country', 'request_id', 'correlation_id'])
+          .where('tenant_id', '=', tenantId)
+          .where('id', 'in', ids.slice(i, i + CHUNK_IDS))
+          .execute();
+        for (const r of rows) {
+          out.set(r.id, {
+            city: r.city,
+            state: r.state,
+            country: r.country,
+            requestId: r.request_id,
+            correlationId: r.correlation_id,
+          });
+        }
+      }
+      return out;
     },
     /** One principal's whole history up to `toBatch`, in event-time order: for replays. */
     async historyOf(
