@@ -217,28 +217,29 @@ export function learnFamiliarValue(
     profile.changed.push(entry);
   }
   entry.count++;
+  // Sign-ins arrive late and out of order, so the window only ever widens; a sign-in at or after
+  // the latest one learned (the usual case) is the new last sighting of every value it carries.
   if (latest || at > entry.lastSeen) entry.lastSeen = at;
   else if (at < entry.firstSeen) entry.firstSeen = at;
   promote(profile, entry, size);
 }
 
 function touch(profile: PropertyProfile, value: string, at: string, size: number, latest: boolean): void {
-  let entry = profile.values.get(value);
-  if (entry === undefined) {
-    entry = { value, firstSeen: at, lastSeen: at, count: 1, rank: -1, changed: true };
-    profile.values.set(value, entry);
-    profile.changed.push(entry);
-  } else {
-    if (!entry.changed) {
-      entry.changed = true;
-      profile.changed.push(entry);
-    }
-    entry.count++;
-    // Sign-ins arrive late and out of order, so the window only ever widens; a sign-in at or after
-    // the latest one learned (the usual case) is the new last sighting of every value it carries.
-    if (latest || at > entry.lastSeen) entry.lastSeen = at;
-    else if (at < entry.firstSeen) entry.firstSeen = at;
+  const known = profile.values.get(value);
+  if (known !== undefined) {
+    learnFamiliarValue(profile, known, at, size, latest);
+    return;
   }
+  const entry: RankedBaselineValue = {
+    value,
+    firstSeen: at,
+    lastSeen: at,
+    count: 1,
+    rank: -1,
+    changed: true,
+  };
+  profile.values.set(value, entry);
+  profile.changed.push(entry);
   promote(profile, entry, size);
 }
 

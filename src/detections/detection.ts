@@ -108,3 +108,15 @@ export function signInCandidate(
     firstSignIn: { id: first.id, single },
   };
 }
+
+/** The network a sign-in came from, as every explanation shows it. */
+export function networkOf(s: SignIn): InfoEntry['Value'] {
+  return {
+    ipAddress: s.ipAddress,
+    asn: s.asn,
+    asOrg: s.asOrg,
+    country: s.country,
+    hosting: s.hosting,
+    provider: s.hostingProvider,
+  };
+}

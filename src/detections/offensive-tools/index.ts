@@ -1,5 +1,5 @@
 import type { SignIn } from '../../domain/index.ts';
-import { type DetectionCandidate, defineSignInDetection, signInCandidate } from '../detection.ts';
+import { type DetectionCandidate, defineSignInDetection, networkOf, signInCandidate } from '../detection.ts';
 import { createOffensiveToolMatcher, type OffensiveToolMatch } from './match-offensive-tool.ts';
 import { OFFENSIVE_TOOL_AGENTS, type OffensiveToolAgent } from './offensive-tool-agents.ts';
 
@@ -115,16 +115,7 @@ function candidateOf(dedupeKey: string, g: Group, p: OffensiveToolParameters): D
       Value: { id: tool.id, name: tool.name, purpose: tool.purpose, reference: tool.reference, matched },
     },
     { Key: 'userAgents', Value: userAgents },
-    {
-      Key: 'network',
-      Value: {
-        ipAddress: first.ipAddress,
-        asn: first.asn,
-        asOrg: first.asOrg,
-        country: first.country,
-        hosting: first.hosting,
-      },
-    },
+    { Key: 'network', Value: networkOf(first) },
     { Key: 'signIns', Value: n },
     { Key: 'successfulSignIns', Value: g.successful ? n : 0 },
     { Key: 'contributingSignInIds', Value: g.signIns.slice(0, p.maxEvidence).map((s) => s.id) },

@@ -84,6 +84,7 @@ test('a targeted principal is told who sprayed, how widely, with which codes, an
     asOrg: 'M247 Europe SRL',
     country: 'RO',
     hosting: true,
+    provider: 'M247',
   });
   assert.deepEqual(i.get('spray'), {
     day: '2026-11-05',

@@ -1,5 +1,5 @@
 import type { SignIn } from '../../domain/index.ts';
-import { type DetectionCandidate, type InfoEntry, signInCandidate } from '../detection.ts';
+import { type DetectionCandidate, type InfoEntry, networkOf, signInCandidate } from '../detection.ts';
 
 const RISK_EVENT_TYPE = 'investigationsThreatIntelligence';
 const MINUTE = 60_000;
@@ -210,10 +210,6 @@ function describeCodes(codes: Map<number, number>) {
   return [...codes]
     .sort((a, b) => a[0] - b[0])
     .map(([code, count]) => ({ code, meaning: SPRAY_FAILURE_CODES[code] ?? null, count }));
-}
-
-function networkOf(s: SignIn) {
-  return { ipAddress: s.ipAddress, asn: s.asn, asOrg: s.asOrg, country: s.country, hosting: s.hosting };
 }
 
 function describeNetwork(s: SignIn): string {

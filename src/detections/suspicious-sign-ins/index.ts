@@ -26,6 +26,7 @@ import {
   type DetectionCandidate,
   defineSignInDetection,
   type InfoEntry,
+  networkOf,
   signInCandidate,
 } from '../detection.ts';
 
@@ -304,16 +305,7 @@ function candidateOf(
         maxAgeDays: p.maxAgeDays,
       },
     },
-    {
-      Key: 'network',
-      Value: {
-        asn: g.first.asn,
-        asOrg: g.first.asOrg,
-        country: g.first.country,
-        hosting: g.first.hosting,
-        provider: g.first.hostingProvider,
-      },
-    },
+    { Key: 'network', Value: networkOf(g.first) },
     { Key: 'signIns', Value: g.signIns.length },
     { Key: 'contributingSignInIds', Value: g.signIns.slice(0, p.maxEvidence).map((s) => s.id) },
   ];

@@ -1,6 +1,6 @@
 import type { SignIn } from '../../domain/index.ts';
 import type { IpIndicator } from '../../enrich/threat-intel/indicator.ts';
-import { type DetectionCandidate, defineSignInDetection, signInCandidate } from '../detection.ts';
+import { type DetectionCandidate, defineSignInDetection, networkOf, signInCandidate } from '../detection.ts';
 
 /** Tunables of the listed-address detection. */
 export interface ThreatIntelParameters {
@@ -88,15 +88,7 @@ function candidatesOf(groups: Map<string, Group>, parameters: ThreatIntelParamet
             description: i.description,
           })),
         },
-        {
-          Key: 'network',
-          Value: {
-            asn: g.first.asn,
-            asOrg: g.first.asOrg,
-            country: g.first.country,
-            hosting: g.first.hosting,
-          },
-        },
+        { Key: 'network', Value: networkOf(g.first) },
         { Key: 'signIns', Value: g.signIns.length },
         { Key: 'successfulSignIns', Value: g.successful },
         {

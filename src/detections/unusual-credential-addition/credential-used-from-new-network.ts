@@ -1,6 +1,6 @@
 import type { SignInSignal } from '../../baselines/risk-weights.ts';
 import type { AssessedAddition, RiskLevel, SignIn } from '../../domain/index.ts';
-import { type DetectionCandidate, signInCandidate } from '../detection.ts';
+import { type DetectionCandidate, networkOf, signInCandidate } from '../detection.ts';
 import { actorNameOf } from './assess-credential-addition.ts';
 
 /** A sign-in and what the suspicious sign-ins baseline found new about it. */
@@ -118,17 +118,7 @@ export function credentialUsedFromNewNetwork(
         },
       },
       { Key: 'signals', Value: signals },
-      {
-        Key: 'network',
-        Value: {
-          ipAddress: first.ipAddress,
-          asn: first.asn,
-          asOrg: first.asOrg,
-          country: first.country,
-          hosting: first.hosting,
-          provider: first.hostingProvider,
-        },
-      },
+      { Key: 'network', Value: networkOf(first) },
       { Key: 'windowDays', Value: parameters.windowDays },
       { Key: 'signIns', Value: n },
       { Key: 'contributingSignInIds', Value: signIns.slice(0, parameters.maxEvidence).map((s) => s.id) },
