@@ -41,8 +41,30 @@ export function explainDetection(d: Record<string, unknown>): string {
           `      baseline: ${seen || 'nothing yet'}${u.valuesInBaseline > u.baseline.length ? ` … ${u.valuesInBaseline} values in all` : ''}`,
         );
       }
-    } else if (Key === 'contributingSignInIds' && Array.isArray(Value)) {
-      lines.push('', `  Contributing sign-ins (${Value.length}):`, ...Value.map((id) => `    ${id}`));
+    } else if (Key === 'relatedChanges' && Array.isArray(Value)) {
+      lines.push('', '  Changes shortly before:');
+      for (const c of Value as {
+        at: string;
+        kind: string;
+        keyId: string | null;
+        actor: string | null;
+        activity: string;
+        auditId: string;
+        authorised: boolean;
+      }[]) {
+        lines.push(
+          `    ${c.at}  ${c.kind}${c.keyId ? ` ${c.keyId}` : ''} by ${c.actor ?? 'unknown'} — ${c.authorised ? 'routine' : 'NOT routine'}`,
+          `      ${c.activity.trim()} (audit ${c.auditId})`,
+        );
+      }
+    } else if (/Ids$/.test(Key) && Array.isArray(Value)) {
+      const label = Key === 'contributingSignInIds' ? 'Contributing sign-ins' : Key;
+      lines.push('', `  ${label} (${Value.length}):`, ...Value.map((id) => `    ${id}`));
+    } else if (typeof Value === 'object' && !Array.isArray(Value)) {
+      const fields = Object.entries(Value as Record<string, unknown>)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+      lines.push(`  ${Key}: ${fields.join(', ')}`);
     } else {
       lines.push(`  ${Key}: ${typeof Value === 'string' ? Value : JSON.stringify(Value)}`);
     }
