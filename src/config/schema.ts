@@ -23,6 +23,27 @@ export interface Config {
   detectIntervalSeconds: number;
   /** Threat-intelligence feeds Vigil fetches itself. */
   threatIntel: ThreatIntelSettings;
+  /** Handling of leaked credentials (`vigil leaks`). */
+  leaks: LeakSettings;
+}
+
+/** Handling of leaked credentials (`vigil leaks`). */
+export interface LeakSettings {
+  /** Where `vigil leaks … --verify` tries leaked client secrets; null when not configured (the default). */
+  verify: LeakVerifySettings | null;
+}
+
+/**
+ * A token endpoint that leaked client secrets are tried against with a client-credentials request.
+ * Opt-in: the request sends the leaked secret to that endpoint.
+ */
+export interface LeakVerifySettings {
+  /** https URL (http only to localhost); `{tenantId}` stands for the tenant whose app is tried. */
+  tokenEndpoint: string;
+  /** The `scope` of the request, e.g. `https://graph.microsoft.com/.default`. */
+  scope: string;
+  /** Seconds before a request is given up (the leak then stays probable). */
+  timeoutSeconds: number;
 }
 
 /** Threat-intelligence feeds Vigil fetches itself. */

@@ -1,3 +1,4 @@
+import { leakSettingsFromEnv, parseLeakSettings } from './parse-leak-settings.ts';
 import { parseThreatIntelSettings, threatIntelFromEnv } from './parse-threat-intel-settings.ts';
 import type { Config, SettingSpec } from './schema.ts';
 
@@ -114,6 +115,15 @@ export const settings = [
     default: Object.freeze({ taxii: Object.freeze([]) }),
     parse: parseThreatIntelSettings,
     parseEnv: threatIntelFromEnv,
+    secret: true,
+  }),
+  // Live checks of leaked client secrets: off unless a token endpoint is configured.
+  spec({
+    key: 'leaks',
+    env: 'VIGIL_LEAK_VERIFY_TOKEN_ENDPOINT',
+    default: Object.freeze({ verify: null }),
+    parse: parseLeakSettings,
+    parseEnv: leakSettingsFromEnv,
     secret: true,
   }),
 ] as const;

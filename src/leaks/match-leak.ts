@@ -5,9 +5,11 @@ import type { Leak } from './leak.ts';
 /**
  * How a leak relates to the inventory: `confirmed` (the leaked material is this live credential,
  * exactly), `probable` (a live credential fits the leak but nothing proved it), `stale` (it fits
- * only credentials already expired or removed: reported, not raised), `noMatch`.
+ * only credentials already expired or removed: reported, not raised), `invalid` (a token endpoint
+ * refused the secret: it no longer works; reported, not raised; only a live check gives it, see
+ * `confirmLeakLive`), `noMatch`.
  */
-export type LeakMatchOutcome = 'confirmed' | 'probable' | 'stale' | 'noMatch';
+export type LeakMatchOutcome = 'confirmed' | 'probable' | 'stale' | 'invalid' | 'noMatch';
 
 /** The outcome, the credentials it names, and how Vigil got there, in words fit for a detection. */
 export interface LeakMatch {
@@ -45,7 +47,7 @@ export interface MatchLeakOptions {
  * leak's tenant and app whose `hint` (first three characters) agrees, with creation dates breaking
  * ties against the time of the leak; a stored salted hash confirms it exactly. Live token checks
  * against a token endpoint do I/O and so are not done here: a caller holding a `probable` match may
- * run one and upgrade it. Pure: time comes from `options.now`.
+ * run one with `confirmLeakLive`. Pure: time comes from `options.now`.
  */
 export function matchLeak(
   leak: Leak,
