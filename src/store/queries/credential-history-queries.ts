@@ -89,6 +89,16 @@ function successful(q: AuditQuery): AuditQuery {
   return q.where((eb) => eb(eb.fn<string>('lower', ['result']), '=', 'success'));
 }
 
+/** The successful events of the selection a query narrows to, in event order. */
+async function inEventOrder(q: AuditQuery, selection: AuditActivitySelection): Promise<DirectoryAudit[]> {
+  const rows = await successful(q.where((eb) => selectActivities(eb, selection)))
+    .selectAll()
+    .orderBy('activity_date_time')
+    .orderBy('id')
+    .execute();
+  return rows.map(rowToAudit);
+}
+
 /** Reads the history around credential additions. */
 export function createCredentialHistoryQueries(store: Store) {
   const { db } = store;
@@ -100,19 +110,14 @@ export function createCredentialHistoryQueries(store: Store) {
       toBatch: number,
       selection: AuditActivitySelection,
     ): Promise<DirectoryAudit[]> {
-      const rows = await successful(
+      return inEventOrder(
         db
           .selectFrom('directory_audits')
           .where('ingest_batch', '>', fromBatch)
           .where('ingest_batch', '<=', toBatch)
-          .where((eb) => selectActivities(eb, selection)),
-      )
-        .selectAll()
-        .orderBy('tenant_id')
-        .orderBy('activity_date_time')
-        .orderBy('id')
-        .execute();
-      return rows.map(rowToAudit);
+          .orderBy('tenant_id'),
+        selection,
+      );
     },
 
     /** Successful events of the selection in a tenant with event time in [from, to], in event order. */
@@ -122,19 +127,14 @@ export function createCredentialHistoryQueries(store: Store) {
       to: string,
       selection: AuditActivitySelection,
     ): Promise<DirectoryAudit[]> {
-      const rows = await successful(
+      return inEventOrder(
         db
           .selectFrom('directory_audits')
           .where('tenant_id', '=', tenantId)
           .where('activity_date_time', '>=', from)
-          .where('activity_date_time', '<=', to)
-          .where((eb) => selectActivities(eb, selection)),
-      )
-        .selectAll()
-        .orderBy('activity_date_time')
-        .orderBy('id')
-        .execute();
-      return rows.map(rowToAudit);
+          .where('activity_date_time', '<=', to),
+        selection,
+      );
     },
 
     /**
