@@ -167,6 +167,19 @@ export const suspiciousSignInsDetection = defineSignInDetection<
     let windowStart = '';
     let windowEnd = '';
     let windowKey = '';
+    // Sign-ins come in time order, so only the group of the latest window can still grow.
+    let openGroup: Group | null = null;
+    let openGroupEnd = '';
+    // The window key is worked out only when a group is opened.
+    function keyOf(at: string): string {
+      if (at >= windowEnd || at < windowStart) {
+        const startMs = Math.floor(Date.parse(at) / windowMs) * windowMs;
+        windowStart = new Date(startMs).toISOString();
+        windowKey = `${keyPrefix}${windowStart}`;
+        windowEnd = new Date(startMs + windowMs).toISOString();
+      }
+      return windowKey;
+    }
     return {
       add(s) {
         if (!signInTeachesBaseline(s)) return;
@@ -180,15 +193,9 @@ export const suspiciousSignInsDetection = defineSignInDetection<
         // learning it only bumps the values it touches.
         const touched = familiarValues(familiar, s);
         const scored = !isBaselineLearning(baseline, at, p.learningDays);
-        if (scored && (at >= windowEnd || at < windowStart)) {
-          const startMs = Math.floor(Date.parse(at) / windowMs) * windowMs;
-          windowStart = new Date(startMs).toISOString();
-          windowKey = `${keyPrefix}${windowStart}`;
-          windowEnd = new Date(startMs + windowMs).toISOString();
-        }
         if (touched !== null) {
-          if (scored && groups.size > 0) {
-            const g = groups.get(windowKey);
+          if (scored && openGroup !== null) {
+            const g = at < openGroupEnd ? openGroup : null;
             if (g && sharesActivity(g, s)) {
               g.signIns.push(s);
               if (s.credentialKeyId) g.keyIds.add(s.credentialKeyId);
@@ -201,7 +208,7 @@ export const suspiciousSignInsDetection = defineSignInDetection<
         if (scored) {
           const found = compareSignIn(baseline, features, p.weights);
           const novelties = found.length === 0 ? found : found.filter((n) => p.weights[n.signal] !== 'none');
-          let g = groups.get(windowKey);
+          let g = openGroup !== null && at < openGroupEnd ? openGroup : undefined;
           if (novelties.length > 0) {
             if (!g) {
               g = {
@@ -215,7 +222,9 @@ export const suspiciousSignInsDetection = defineSignInDetection<
                 baselineSince: baseline.firstSignInAt,
                 baselineSignIns: baseline.successfulSignIns,
               };
-              groups.set(windowKey, g);
+              groups.set(keyOf(at), g);
+              openGroup = g;
+              openGroupEnd = windowEnd;
             }
             for (const n of novelties) {
               g.signals.add(n.signal);
