@@ -57,3 +57,10 @@ test('a postgres URL and a schema are accepted', () => {
   assert.equal(c.databaseUrl, 'postgres://vigil@db.internal:5432/vigil');
   assert.equal(c.databaseSchema, 'tenant_a');
 });
+
+test('a bad database URL is reported without quoting it, since it may carry a password', () => {
+  assert.throws(
+    () => loadConfig({ env: { VIGIL_DATABASE_URL: 'mysql://vigil:hunter2@db.internal/vigil' } }),
+    (err: Error) => /VIGIL_DATABASE_URL/.test(err.message) && !err.message.includes('hunter2'),
+  );
+});

@@ -39,6 +39,8 @@ export const settings = [
     key: 'databaseUrl',
     env: 'VIGIL_DATABASE_URL',
     default: './data/vigil.db',
+    // A PostgreSQL URL may carry a password: a problem with it never quotes the value.
+    secret: true,
     parse(raw) {
       const r = text(raw);
       if ('error' in r) return r;
