@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/open-store.ts';
 import { createLeaseQueries } from '../store/queries/lease-queries.ts';
 import { type DetectionRunResult, runDetections } from './detection-run.ts';
+import { startPeriodic } from './periodic.ts';
 
 /** How the schedule runs and reports. */
 export interface DetectionScheduleOptions {
@@ -24,36 +25,23 @@ export function startDetectionSchedule(options: DetectionScheduleOptions) {
   const now = options.now ?? (() => new Date().toISOString());
   const leases = createLeaseQueries(options.store);
   const holder = randomUUID();
-  let running: Promise<void> | null = null;
-  let stopped = false;
-
-  const tick = () => {
-    if (running || stopped) return;
-    running = (async () => {
-      try {
-        const at = now();
-        // The lease outlives a slow run by a wide margin; it is renewed by every run that takes it.
-        const until = new Date(Date.parse(at) + Math.max(10 * options.intervalMs, 600_000)).toISOString();
-        if (!(await leases.acquire(LEASE, holder, at, until))) return;
-        const result = await runDetections(options.store, at);
-        if (result.signIns > 0) options.onRun?.(result);
-      } catch (err) {
-        options.onError?.(err);
-      } finally {
-        running = null;
-      }
-    })();
-  };
-  const timer = setInterval(tick, options.intervalMs);
-  timer.unref();
-  setImmediate(tick);
+  const periodic = startPeriodic(async () => {
+    try {
+      const at = now();
+      // The lease outlives a slow run by a wide margin; it is renewed by every run that takes it.
+      const until = new Date(Date.parse(at) + Math.max(10 * options.intervalMs, 600_000)).toISOString();
+      if (!(await leases.acquire(LEASE, holder, at, until))) return;
+      const result = await runDetections(options.store, at);
+      if (result.signIns > 0) options.onRun?.(result);
+    } catch (err) {
+      options.onError?.(err);
+    }
+  }, options.intervalMs);
 
   return {
     /** Stops scheduling and waits for a run in progress to finish; gives the lease up. */
     async stop(): Promise<void> {
-      stopped = true;
-      clearInterval(timer);
-      if (running) await running;
+      await periodic.stop();
       await leases.release(LEASE, holder).catch(() => {});
     },
   };

@@ -3,6 +3,7 @@ import type { TaxiiFeedSettings } from '../config/schema.ts';
 import type { Store } from '../store/open-store.ts';
 import { createLeaseQueries } from '../store/queries/lease-queries.ts';
 import { createTaxiiPollQueries } from '../store/queries/taxii-poll-queries.ts';
+import { startPeriodic } from './periodic.ts';
 import { isTaxiiPollDue, pollTaxiiFeed, type TaxiiPollResult } from './taxii-poll.ts';
 
 /** How the schedule runs and reports. */
@@ -33,8 +34,6 @@ export function startTaxiiPollSchedule(options: TaxiiPollScheduleOptions) {
   const leases = createLeaseQueries(options.store);
   const polls = createTaxiiPollQueries(options.store);
   const holder = randomUUID();
-  let running: Promise<void> | null = null;
-  let stopped = false;
 
   const pollIfDue = async (feed: TaxiiFeedSettings) => {
     if (!isTaxiiPollDue(await polls.get(feed.name), feed, now())) return;
@@ -54,31 +53,19 @@ export function startTaxiiPollSchedule(options: TaxiiPollScheduleOptions) {
     }
   };
 
-  const tick = () => {
-    if (running || stopped) return;
-    running = (async () => {
-      for (const feed of options.feeds) {
-        if (stopped) break;
-        try {
-          await pollIfDue(feed);
-        } catch (err) {
-          options.onError?.(feed.name, err);
-        }
+  const periodic = startPeriodic(async (stopped) => {
+    for (const feed of options.feeds) {
+      if (stopped()) break;
+      try {
+        await pollIfDue(feed);
+      } catch (err) {
+        options.onError?.(feed.name, err);
       }
-    })().finally(() => {
-      running = null;
-    });
-  };
-  const timer = setInterval(tick, options.tickMs ?? 60_000);
-  timer.unref();
-  setImmediate(tick);
+    }
+  }, options.tickMs ?? 60_000);
 
   return {
     /** Stops scheduling and waits for a poll in progress to finish. */
-    async stop(): Promise<void> {
-      stopped = true;
-      clearInterval(timer);
-      if (running) await running;
-    },
+    stop: periodic.stop,
   };
 }
