@@ -73,3 +73,34 @@ describe('parseGitleaksReport', () => {
     assert.deepEqual(parseGitleaksReport(''), { leaks: [], rejected: [] });
   });
 });
+
+describe('parseGitleaksReport, the app and tenant beside the secret', () => {
+  it('reads the client and tenant ids the line or match labels, so the secret is matched within that app', () => {
+    const report = JSON.stringify([
+      {
+        RuleID: 'azure-ad-client-secret',
+        Secret: 'Qx78Q~FAKE-test-secret.do-not-use.000000',
+        Match: 'AZURE_CLIENT_SECRET=Qx78Q~FAKE-test-secret.do-not-use.000000',
+        Line: 'AZURE_CLIENT_ID=3F1C9A2E-7B4D-4E8A-9C6F-1D2E3F4A5B6C AZURE_TENANT_ID=6c1f4e2a-9b3d-4f7e-8a21-5d0c3b7e9f14 AZURE_CLIENT_SECRET=Qx78Q~FAKE-test-secret.do-not-use.000000',
+        File: 'deploy/env.sh',
+        StartLine: 3,
+        Date: '2025-08-19T14:02:51Z',
+      },
+      {
+        RuleID: 'azure-ad-client-secret',
+        Secret: 'Qx78Q~FAKE-test-secret.do-not-use.000001',
+        Match: 'secret: Qx78Q~FAKE-test-secret.do-not-use.000001',
+        File: 'values.yaml',
+        StartLine: 9,
+      },
+    ]);
+    const { leaks } = parseGitleaksReport(report);
+    assert.deepEqual(
+      leaks.map((l) => [l.appId, l.tenantId]),
+      [
+        ['3f1c9a2e-7b4d-4e8a-9c6f-1d2e3f4a5b6c', '6c1f4e2a-9b3d-4f7e-8a21-5d0c3b7e9f14'],
+        [null, null],
+      ],
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { findClientSecrets, isClientSecretShape, isPlausibleClientSecret } from './client-secret-shape.ts';
+import { findLabelledIds, nearestLabelledId } from './find-labelled-ids.ts';
 import { createLeak, type LeakFields, type LeakParseResult } from './leak.ts';
 import { readPemFinding } from './leaks-from-pem.ts';
 import { parseReportTime } from './parse-report-time.ts';
@@ -13,7 +14,7 @@ const REDACTED = /REDACTED|\.\.\.$/;
 
 /**
  * Reads a gitleaks JSON report (`gitleaks git|dir --report-format json`): an array of findings with
- * `RuleID`, `Secret`, `Match`, `File`, `StartLine`, `Commit`, `Date`, `Link`. Keeps what can be an
+ * `RuleID`, `Secret`, `Match`, `Line`, `File`, `StartLine`, `Commit`, `Date`, `Link`. Keeps what can be an
  * Entra credential: any finding whose secret has the client secret shape (so `generic-api-key`
  * findings count too), secrets of Azure-named secret rules, and PEM certificates and private keys
  * (`private-key`). Other findings are rejected as skipped; redacted ones as unusable.
@@ -30,8 +31,14 @@ export function parseGitleaksReport(text: string): LeakParseResult {
     }
     const secret = asText(finding.Secret) ?? secretInMatch(asText(finding.Match));
     const azureSecretRule = AZURE_SECRET_RULE.test(rule) && SECRET_RULE.test(rule);
+    // The matched text and, in recent gitleaks versions, the whole line may name the app and tenant
+    // (`AZURE_CLIENT_ID=…` beside the secret): a secret is then matched among that app's credentials.
+    const context = [asText(finding.Line), asText(finding.Match)].filter((t) => t !== null).join('\n');
+    const ids = context === '' ? [] : findLabelledIds(context, () => 1);
     const base: Omit<LeakFields, 'kind'> = {
       source: 'gitleaks',
+      appId: nearestLabelledId(ids, 'appId', 1),
+      tenantId: nearestLabelledId(ids, 'tenantId', 1),
       detector: rule,
       file: asText(finding.File),
       line: asLine(finding.StartLine),
