@@ -37,6 +37,8 @@ import {
 } from '../store/queries/credential-history-queries.ts';
 
 const HOUR_MS = 3_600_000;
+/** How long an addition waits for its service principal to become known before it is given up. */
+const UNPLACED_DAYS = 90;
 const DAY_MS = 24 * HOUR_MS;
 /** Before any event time: reads "from the beginning". */
 const BEGINNING = '0000-01-01T00:00:00.000Z';
@@ -57,6 +59,13 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
+/** An audit event with a credential addition whose service principal is not known yet. */
+export interface UnplacedAudit {
+  tenantId: string;
+  auditId: string;
+  at: string;
+}
+
 /** What a credential addition pass found. Maps are keyed `tenant|principal`. */
 export interface CredentialAdditionRun {
   /** Detection candidates per principal, to record. */
@@ -65,6 +74,11 @@ export interface CredentialAdditionRun {
   additions: Map<string, AssessedAddition[]>;
   /** Additions whose service principal is not known (an app registration without one seen yet). */
   skipped: number;
+  /**
+   * Audit events to try again next run (their principal is still unknown) and those placed now that
+   * were waiting: the caller records both with the run's results (see updateUnplaced).
+   */
+  unplaced: { add: UnplacedAudit[]; remove: UnplacedAudit[] };
 }
 
 type Queries = ReturnType<typeof createCredentialHistoryQueries>;
@@ -160,7 +174,7 @@ async function placeAdditions(
   q: Queries,
   tenantId: string,
   raws: readonly RawAddition[],
-): Promise<{ placed: PlacedAddition[]; skipped: number }> {
+): Promise<{ placed: PlacedAddition[]; skipped: number; unplacedAudits: Set<string> }> {
   const spTargets = raws
     .filter((r) => r.change.ownerType === 'servicePrincipal')
     .map((r) => r.change.ownerId);
@@ -190,6 +204,7 @@ async function placeAdditions(
 
   const placed: PlacedAddition[] = [];
   let skipped = 0;
+  const unplacedAudits = new Set<string>();
   for (const raw of raws) {
     const { change, audit } = raw;
     const appId = appIdOf(raw);
@@ -201,6 +216,7 @@ async function placeAdditions(
           : (spByApp.get(appId) ?? null);
     if (principal === null) {
       skipped++;
+      unplacedAudits.add(audit.id);
       continue;
     }
     const pair =
@@ -234,7 +250,7 @@ async function placeAdditions(
       },
     });
   }
-  return { placed, skipped };
+  return { placed, skipped, unplacedAudits };
 }
 
 /** Credentials the owner held at `at`, the given key aside: added before it (or when unknown) and not yet removed. */
@@ -429,17 +445,22 @@ async function inputsOf(
   q: Queries,
   audits: readonly DirectoryAudit[],
   p: UnusualCredentialAdditionParameters,
-): Promise<{ inputs: CredentialAdditionInput[]; skipped: number }> {
+): Promise<{ inputs: CredentialAdditionInput[]; skipped: number; unplaced: UnplacedAudit[] }> {
   const byTenant = new Map<string, DirectoryAudit[]>();
   for (const a of audits) push(byTenant, a.tenantId, a);
   const inputs: CredentialAdditionInput[] = [];
+  const unplaced: UnplacedAudit[] = [];
   let skipped = 0;
   for (const [tenantId, events] of [...byTenant].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const placement = await placeAdditions(q, tenantId, readAdditions(events));
     skipped += placement.skipped;
+    for (const e of events) {
+      if (placement.unplacedAudits.has(e.id))
+        unplaced.push({ tenantId, auditId: e.id, at: e.activityDateTime });
+    }
     inputs.push(...(await contextsFor(q, tenantId, placement.placed, p)));
   }
-  return { inputs, skipped };
+  return { inputs, skipped, unplaced };
 }
 
 /**
@@ -447,21 +468,36 @@ async function inputsOf(
  * credential addition among them is placed on its service principal, given its context from the
  * store (by event time, so importing the log at once or day by day gives the same result) and
  * assessed. Returns the candidates to record, every addition with its verdict (for change
- * awareness), and how many additions had no known principal. The run's clock is taken for the same
- * call shape as the other detection passes but not read: verdicts depend on event time only.
+ * awareness), and how many additions had no known principal. Events whose principal is not known yet
+ * are tried again by later runs, for up to UNPLACED_DAYS by the run's clock `now`; verdicts depend on
+ * event time only.
  */
 export async function detectCredentialAdditions(
   store: Store,
   range: { fromBatch: number; toBatch: number },
-  _now: string,
+  now: string,
   parameters: UnusualCredentialAdditionParameters = unusualCredentialAdditionDetection.defaultParameters,
 ): Promise<CredentialAdditionRun> {
   const q = createCredentialHistoryQueries(store);
-  const run: CredentialAdditionRun = { byPrincipal: new Map(), additions: new Map(), skipped: 0 };
+  const run: CredentialAdditionRun = {
+    byPrincipal: new Map(),
+    additions: new Map(),
+    skipped: 0,
+    unplaced: { add: [], remove: [] },
+  };
   if (range.toBatch <= range.fromBatch) return run;
+  // The new events, and those whose principal was unknown when they arrived: it may be known now.
   const audits = await q.auditsInBatches(range.fromBatch, range.toBatch, CREDENTIAL_SELECTION);
-  const { inputs, skipped } = await inputsOf(q, audits, parameters);
+  const waiting = await q.unplaced();
+  const seen = new Set(audits.map((a) => `${a.tenantId}|${a.id}`));
+  const retried = (await q.auditsByIds(waiting)).filter((a) => !seen.has(`${a.tenantId}|${a.id}`));
+  const { inputs, skipped, unplaced } = await inputsOf(q, [...audits, ...retried], parameters);
   run.skipped = skipped;
+  const still = new Set(unplaced.map((u) => `${u.tenantId}|${u.auditId}`));
+  // An event waits at most UNPLACED_DAYS (by the run's clock) for its principal to show up.
+  const cutoff = new Date(Date.parse(now) - UNPLACED_DAYS * DAY_MS).toISOString();
+  run.unplaced.add = unplaced.filter((u) => u.at >= cutoff);
+  run.unplaced.remove = waiting.filter((w) => !still.has(`${w.tenantId}|${w.auditId}`) || w.at < cutoff);
   const byPrincipal = new Map<string, CredentialAdditionInput[]>();
   for (const input of inputs) {
     const key = `${input.addition.tenantId}|${input.addition.principalId}`;

@@ -19,6 +19,7 @@ import { createIndicatorSet } from '../enrich/threat-intel/indicator-set.ts';
 import type { Store } from '../store/open-store.ts';
 import { type BaselineToSave, createBaselineQueries } from '../store/queries/baseline-queries.ts';
 import { createCredentialAdditionQueries } from '../store/queries/credential-addition-queries.ts';
+import { createCredentialHistoryQueries } from '../store/queries/credential-history-queries.ts';
 import { createIndicatorQueries } from '../store/queries/indicator-queries.ts';
 import { createRiskQueries } from '../store/queries/risk-queries.ts';
 import { createSignInScanQueries } from '../store/queries/sign-in-scan-queries.ts';
@@ -275,6 +276,11 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
   await risk.transaction(async (trx) => {
     await baselines.saveMany(trx, toSave);
     await additionQueries.save(trx, [...credentialRun.additions.values()].flat());
+    await createCredentialHistoryQueries(store).updateUnplaced(
+      trx,
+      credentialRun.unplaced.add,
+      credentialRun.unplaced.remove,
+    );
     for (const f of found) {
       if (f.candidates.length === 0) continue;
       const fresh = await recordDetections(trx, risk, f.tenantId, f.principalId, f.candidates, now, {

@@ -264,6 +264,13 @@ export interface CredentialAdditionTable {
   addition: string;
 }
 
+/** Audit events adding a credential whose service principal was not known yet: tried again each run. */
+export interface UnplacedCredentialAuditTable {
+  tenant_id: string;
+  audit_id: string;
+  activity_date_time: string;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   counters: CounterTable;
@@ -284,4 +291,5 @@ export interface Database {
   leases: LeaseTable;
   taxii_polls: TaxiiPollTable;
   credential_additions: CredentialAdditionTable;
+  unplaced_credential_audits: UnplacedCredentialAuditTable;
 }

@@ -5,6 +5,7 @@ import { baselines } from './2026-11-27-0003-baselines.ts';
 import { signInTimeIndex } from './2026-11-27-0005-sign-in-time-index.ts';
 import { credentialAdditions } from './2026-11-27-0006-credential-additions.ts';
 import { failedSignInsAndTaxiiPolls } from './2026-11-27-0007-failed-sign-ins-and-taxii-polls.ts';
+import { unplacedCredentialAudits } from './2026-11-27-0008-unplaced-credential-audits.ts';
 
 /** Every migration, by name; names sort in the order they apply. An explicit list: no directory scanning. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0005-sign-in-time-index': signInTimeIndex,
   '2026-11-27-0006-credential-additions': credentialAdditions,
   '2026-11-27-0007-failed-sign-ins-and-taxii-polls': failedSignInsAndTaxiiPolls,
+  '2026-11-27-0008-unplaced-credential-audits': unplacedCredentialAudits,
 };

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
+import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
 import type { DirectoryAudit } from '../../domain/index.ts';
 import type { Store } from '../open-store.ts';
 import { rowToAudit } from '../rows/audit-row.ts';
@@ -118,6 +118,71 @@ export function createCredentialHistoryQueries(store: Store) {
           .orderBy('tenant_id'),
         selection,
       );
+    },
+
+    /** Events by id, in event order per tenant: audits tried again. */
+    async auditsByIds(ids: readonly { tenantId: string; auditId: string }[]): Promise<DirectoryAudit[]> {
+      const out: DirectoryAudit[] = [];
+      const byTenant = new Map<string, string[]>();
+      for (const { tenantId, auditId } of ids) {
+        const list = byTenant.get(tenantId);
+        if (list) list.push(auditId);
+        else byTenant.set(tenantId, [auditId]);
+      }
+      for (const [tenantId, list] of byTenant) {
+        for (const chunk of chunks(list, 500)) {
+          const rows = await db
+            .selectFrom('directory_audits')
+            .selectAll()
+            .where('tenant_id', '=', tenantId)
+            .where('id', 'in', chunk)
+            .execute();
+          out.push(...rows.map(rowToAudit));
+        }
+      }
+      return out.sort((a, b) =>
+        a.tenantId !== b.tenantId
+          ? a.tenantId < b.tenantId
+            ? -1
+            : 1
+          : a.activityDateTime !== b.activityDateTime
+            ? a.activityDateTime < b.activityDateTime
+              ? -1
+              : 1
+            : a.id < b.id
+              ? -1
+              : a.id > b.id
+                ? 1
+                : 0,
+      );
+    },
+
+    /** Audit events whose credential additions could not be placed yet. */
+    async unplaced(): Promise<{ tenantId: string; auditId: string; at: string }[]> {
+      const rows = await db.selectFrom('unplaced_credential_audits').selectAll().execute();
+      return rows.map((r) => ({ tenantId: r.tenant_id, auditId: r.audit_id, at: r.activity_date_time }));
+    },
+
+    /** Records which audit events wait for their principal and which no longer do, in the caller's transaction. */
+    async updateUnplaced(
+      trx: Kysely<Database>,
+      add: readonly { tenantId: string; auditId: string; at: string }[],
+      remove: readonly { tenantId: string; auditId: string }[],
+    ): Promise<void> {
+      for (const r of remove) {
+        await trx
+          .deleteFrom('unplaced_credential_audits')
+          .where('tenant_id', '=', r.tenantId)
+          .where('audit_id', '=', r.auditId)
+          .execute();
+      }
+      for (const a of add) {
+        await trx
+          .insertInto('unplaced_credential_audits')
+          .values({ tenant_id: a.tenantId, audit_id: a.auditId, activity_date_time: a.at })
+          .onConflict((oc) => oc.columns(['tenant_id', 'audit_id']).doNothing())
+          .execute();
+      }
     },
 
     /** Successful events of the selection in a tenant with event time in [from, to], in event order. */
