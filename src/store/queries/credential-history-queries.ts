@@ -89,6 +89,12 @@ function successful(q: AuditQuery): AuditQuery {
   return q.where((eb) => eb(eb.fn<string>('lower', ['result']), '=', 'success'));
 }
 
+/** Event order: time, then id. */
+function inEventOrderOf(a: DirectoryAudit, b: DirectoryAudit): number {
+  if (a.activityDateTime !== b.activityDateTime) return a.activityDateTime < b.activityDateTime ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 /** The successful events of the selection a query narrows to, in event order. */
 async function inEventOrder(q: AuditQuery, selection: AuditActivitySelection): Promise<DirectoryAudit[]> {
   const rows = await successful(q.where((eb) => selectActivities(eb, selection)))
@@ -141,19 +147,7 @@ export function createCredentialHistoryQueries(store: Store) {
         }
       }
       return out.sort((a, b) =>
-        a.tenantId !== b.tenantId
-          ? a.tenantId < b.tenantId
-            ? -1
-            : 1
-          : a.activityDateTime !== b.activityDateTime
-            ? a.activityDateTime < b.activityDateTime
-              ? -1
-              : 1
-            : a.id < b.id
-              ? -1
-              : a.id > b.id
-                ? 1
-                : 0,
+        a.tenantId !== b.tenantId ? (a.tenantId < b.tenantId ? -1 : 1) : inEventOrderOf(a, b),
       );
     },
 
@@ -235,17 +229,7 @@ export function createCredentialHistoryQueries(store: Store) {
           .execute();
         out.push(...rows.map(rowToAudit));
       }
-      out.sort((a, b) =>
-        a.activityDateTime !== b.activityDateTime
-          ? a.activityDateTime < b.activityDateTime
-            ? -1
-            : 1
-          : a.id < b.id
-            ? -1
-            : a.id > b.id
-              ? 1
-              : 0,
-      );
+      out.sort(inEventOrderOf);
       return out.filter((a, i) => i === 0 || out[i - 1]!.id !== a.id);
     },
 
