@@ -3,46 +3,17 @@
 // and scores what it found against the labels. Quality (recall, precision, false positives, time to
 // detect) and speed (sign-ins per second of the detection pass, against a bare read of the same rows
 // measured in the same run) come out together, so neither is bought with the other.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import type { SimulationLabels } from '../src/simulate/labels.ts';
 import { scoreDetections } from '../src/simulate/score.ts';
+import { runVigil } from './run-vigil.ts';
 
 function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
-}
-
-const bin = fileURLToPath(new URL('../bin/vigil.js', import.meta.url));
-
-/** Runs a vigil command, returning its standard output and the child's peak resident memory. */
-async function vigil(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ out: string; peakRssMb: number }> {
-  const child = spawn(process.execPath, [bin, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let peakKb = 0;
-  const timer = setInterval(() => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m) peakKb = Math.max(peakKb, Number(m[1]));
-    } catch {
-      // The process has exited; the last sample stands.
-    }
-  }, 20);
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const code = await new Promise<number | null>((r) => child.on('close', r));
-  clearInterval(timer);
-  if (code !== 0) throw new Error(`vigil ${args.join(' ')} exited with ${code}`);
-  return { out, peakRssMb: Math.round(peakKb / 1024) };
 }
 
 /** The reference: read the same sign-ins in the same order with a bare prepared statement, nothing else. */
@@ -66,7 +37,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const env = { VIGIL_DATABASE_URL: database };
   try {
     const simulateStarted = performance.now();
-    await vigil(
+    await runVigil(
       [
         'simulate',
         '--out',
@@ -87,15 +58,15 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       .filter((e) => e.startsWith('insights-logs-'))
       .map((e) => join(out, e));
     const importStarted = performance.now();
-    await vigil(['import', '--json', '--tenant', labels.tenantId, join(out, 'inventory'), ...logs], env);
+    await runVigil(['import', '--json', '--tenant', labels.tenantId, join(out, 'inventory'), ...logs], env);
     const importMs = performance.now() - importStarted;
-    await vigil(['intel', 'import', '--json', join(out, 'intel', 'indicators.txt')], env);
-    await vigil(
+    await runVigil(['intel', 'import', '--json', join(out, 'intel', 'indicators.txt')], env);
+    await runVigil(
       ['leaks', 'import', '--json', '--tenant', labels.tenantId, join(out, 'leaks', 'gitleaks.json')],
       env,
     );
 
-    const detect = await vigil(['detect', '--json'], env);
+    const detect = await runVigil(['detect', '--json'], env);
     const pass = JSON.parse(detect.out) as {
       signIns: number;
       timings: { evaluateMs: number; writeMs: number };

@@ -1,15 +1,14 @@
 // Ingest benchmark: Vigil's import (frame, parse, normalise, enrich, dedupe, store) against the
 // naive loop every reader would write first — read lines, JSON.parse, insert the same columns
 // with one prepared statement in batched transactions — on the same file, in the same run.
-import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { generateSignInLines } from '../src/simulate/sign-in-records.ts';
 import { createTenantModel } from '../src/simulate/tenant-model.ts';
+import { runVigil } from './run-vigil.ts';
 
 function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -20,32 +19,13 @@ function removeDatabase(path: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 }
 
-/** Runs `vigil import --json` on the file and samples the child's peak resident memory (VmHWM). */
+/** Runs `vigil import --json` on the file, with the child's peak resident memory. */
 async function runImport(
   input: string,
   database: string,
 ): Promise<{ summary: { stored: number; recordsPerSecond: number }; peakRssMb: number }> {
-  const bin = fileURLToPath(new URL('../bin/vigil.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'import', '--json', input], {
-    env: { ...process.env, VIGIL_DATABASE_URL: database },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let peakKb = 0;
-  const sample = () => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m) peakKb = Math.max(peakKb, Number(m[1]));
-    } catch {
-      // The process has exited; the last sample stands.
-    }
-  };
-  const timer = setInterval(sample, 20);
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const code = await new Promise<number | null>((r) => child.on('close', r));
-  clearInterval(timer);
-  if (code !== 0) throw new Error(`vigil import exited with ${code}`);
-  return { summary: JSON.parse(out), peakRssMb: Math.round(peakKb / 1024) };
+  const { out, peakRssMb } = await runVigil(['import', '--json', input], { VIGIL_DATABASE_URL: database });
+  return { summary: JSON.parse(out), peakRssMb };
 }
 
 // Fields that current exports carry but the older export samples (about 1.7 KB a record) do not.

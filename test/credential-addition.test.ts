@@ -6,7 +6,6 @@ import { after, describe, test } from 'node:test';
 import { importFiles } from '../src/ingest/pipeline.ts';
 import {
   type CredentialAdditionRun,
-  credentialAdditionsOf,
   detectCredentialAdditions,
   privilegeOf,
 } from '../src/jobs/credential-addition-detection.ts';
@@ -448,8 +447,12 @@ for (const dialect of dialects) {
         }
         assert.deepEqual(findings(runs), found);
 
-        // Change awareness and the privilege rule read the same history.
-        const p4 = await credentialAdditionsOf(bulk.store, model.tenantId, GRANTED.objectId);
+        // Change awareness reads these verdicts (the run stores them), and the privilege rule the same history.
+        const additionsOf = (principalId: string) =>
+          [...(run.additions.get(`${model.tenantId}|${principalId}`) ?? [])].sort((a, b) =>
+            a.at < b.at ? -1 : a.at > b.at ? 1 : 0,
+          );
+        const p4 = additionsOf(GRANTED.objectId);
         assert.deepEqual(
           p4.map((a) => [a.keyId, a.routine, a.reasons, a.actorName, a.at.slice(0, 10)]),
           [
@@ -463,7 +466,7 @@ for (const dialect of dialects) {
             [privilegedRotation.keyId, false, ['privilegedObject'], ALICE.userPrincipalName, '2026-09-04'],
           ],
         );
-        const p2 = await credentialAdditionsOf(bulk.store, model.tenantId, ROTATED_B.objectId);
+        const p2 = additionsOf(ROTATED_B.objectId);
         assert.ok(p2.some((a) => a.keyId === bobFirst.keyId && !a.routine));
         assert.ok(p2.filter((a) => a.keyId !== bobFirst.keyId).every((a) => a.routine));
         assert.deepEqual(

@@ -122,7 +122,9 @@ for (const dialect of dialects) {
       assert.deepEqual(b.detections, a.detections);
       assert.deepEqual(b.risky, a.risky);
       const flagged = new Set(a.risky.filter((r) => r.risk_level !== 'low').map((r) => r.principal_id));
-      for (const attack of labels.attacks.filter((x) => x.expectDetection && x.kind !== 'leakedSecret')) {
+      const attacks = labels.attacks.filter((x) => x.expectDetection && x.kind !== 'leakedSecret');
+      assert.ok(attacks.length >= 5, `the tenant is attacked (${attacks.length} attacks)`);
+      for (const attack of attacks) {
         assert.ok(flagged.has(attack.principalId), `the ${attack.kind} attack is found`);
       }
     });

@@ -511,32 +511,6 @@ export async function detectCredentialAdditions(
   return run;
 }
 
-/**
- * Every credential addition the audit log holds for a principal (on its service principal and on
- * its app registration), assessed, in event order: what suspicious sign-ins shows as "credential
- * added shortly before, routine or not".
- */
-export async function credentialAdditionsOf(
-  store: Store,
-  tenantId: string,
-  principalId: string,
-  parameters: UnusualCredentialAdditionParameters = unusualCredentialAdditionDetection.defaultParameters,
-): Promise<AssessedAddition[]> {
-  const q = createCredentialHistoryQueries(store);
-  const [sp] = await q.servicePrincipals(tenantId, { ids: [principalId], appIds: [] });
-  const appObjects = sp?.appId == null ? [] : await q.applications(tenantId, { ids: [], appIds: [sp.appId] });
-  // Events on the app registration name its object id, or (when the inventory lacks it) the app id.
-  const ids = [principalId, ...appObjects.map((o) => o.id), ...(sp?.appId == null ? [] : [sp.appId])];
-  const audits = await q.auditsMentioning(tenantId, ids, null, CREDENTIAL_SELECTION);
-  const { inputs } = await inputsOf(q, audits, parameters);
-  return inputs
-    .filter((i) => i.addition.principalId === principalId)
-    .map((i) => assessAddition(i.addition, i.context, parameters))
-    .sort((a, b) =>
-      a.at !== b.at ? (a.at < b.at ? -1 : 1) : a.auditId < b.auditId ? -1 : a.auditId > b.auditId ? 1 : 0,
-    );
-}
-
 /** What a principal held at `at`, from the permission changes the audit log recorded up to then. */
 export async function privilegeOf(
   store: Store,

@@ -89,6 +89,26 @@ function successful(q: AuditQuery): AuditQuery {
   return q.where((eb) => eb(eb.fn<string>('lower', ['result']), '=', 'success'));
 }
 
+/** Inventory objects wanted by object id, by app id, or both. */
+type ObjectLookup = { ids: readonly string[]; appIds: readonly string[] };
+
+/** The objects a lookup names, read a chunk of ids at a time, each object once. */
+async function byIdOrAppId(
+  by: ObjectLookup,
+  read: (column: 'id' | 'app_id', part: string[]) => Promise<InventoryObject[]>,
+): Promise<InventoryObject[]> {
+  const out = new Map<string, InventoryObject>();
+  for (const [column, values] of [
+    ['id', by.ids],
+    ['app_id', by.appIds],
+  ] as const) {
+    for (const part of chunks([...new Set(values)], CHUNK)) {
+      for (const o of await read(column, part)) out.set(o.id, o);
+    }
+  }
+  return [...out.values()];
+}
+
 /** Event order: time, then id. */
 function inEventOrderOf(a: DirectoryAudit, b: DirectoryAudit): number {
   if (a.activityDateTime !== b.activityDateTime) return a.activityDateTime < b.activityDateTime ? -1 : 1;
@@ -293,51 +313,31 @@ export function createCredentialHistoryQueries(store: Store) {
     },
 
     /** Service principals by object id or app id. */
-    async servicePrincipals(
-      tenantId: string,
-      by: { ids: readonly string[]; appIds: readonly string[] },
-    ): Promise<InventoryObject[]> {
-      const out = new Map<string, InventoryObject>();
-      for (const [column, values] of [
-        ['id', by.ids],
-        ['app_id', by.appIds],
-      ] as const) {
-        for (const part of chunks([...new Set(values)], CHUNK)) {
-          const rows = await db
+    async servicePrincipals(tenantId: string, by: ObjectLookup): Promise<InventoryObject[]> {
+      return byIdOrAppId(by, async (column, part) =>
+        (
+          await db
             .selectFrom('service_principals')
             .select(['id', 'app_id', 'kind', 'created_at'])
             .where('tenant_id', '=', tenantId)
             .where(column, 'in', part)
-            .execute();
-          for (const r of rows)
-            out.set(r.id, { id: r.id, appId: r.app_id, kind: r.kind, createdAt: r.created_at });
-        }
-      }
-      return [...out.values()];
+            .execute()
+        ).map((r) => ({ id: r.id, appId: r.app_id, kind: r.kind, createdAt: r.created_at })),
+      );
     },
 
     /** App registrations by object id or app id. */
-    async applications(
-      tenantId: string,
-      by: { ids: readonly string[]; appIds: readonly string[] },
-    ): Promise<InventoryObject[]> {
-      const out = new Map<string, InventoryObject>();
-      for (const [column, values] of [
-        ['id', by.ids],
-        ['app_id', by.appIds],
-      ] as const) {
-        for (const part of chunks([...new Set(values)], CHUNK)) {
-          const rows = await db
+    async applications(tenantId: string, by: ObjectLookup): Promise<InventoryObject[]> {
+      return byIdOrAppId(by, async (column, part) =>
+        (
+          await db
             .selectFrom('applications')
             .select(['id', 'app_id', 'created_at'])
             .where('tenant_id', '=', tenantId)
             .where(column, 'in', part)
-            .execute();
-          for (const r of rows)
-            out.set(r.id, { id: r.id, appId: r.app_id, kind: null, createdAt: r.created_at });
-        }
-      }
-      return [...out.values()];
+            .execute()
+        ).map((r) => ({ id: r.id, appId: r.app_id, kind: null, createdAt: r.created_at })),
+      );
     },
 
     /** Every credential row of the owners, removed ones included (the caller asks what was held when). */
