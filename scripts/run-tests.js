@@ -34,4 +34,28 @@ const result = spawnSync(
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
+await dropTestSchemas();
 process.exit(result.status ?? 1);
+
+/**
+ * Store tests on PostgreSQL each work in a schema of their own (`t_` and 12 hex digits) and leave it
+ * behind: dropping schemas while other test processes migrate would race with them. They are dropped
+ * here, once nothing runs.
+ */
+async function dropTestSchemas() {
+  if (!(process.env.VIGIL_TEST_DIALECTS ?? 'postgres').includes('postgres')) return;
+  const { default: pg } = await import('pg');
+  const url = process.env.VIGIL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    const { rows } = await client.query(
+      "select nspname from pg_namespace where nspname ~ '^t_[0-9a-f]{12}$'",
+    );
+    for (const { nspname } of rows) await client.query(`drop schema if exists "${nspname}" cascade`);
+  } catch (err) {
+    console.error(`could not drop the test schemas: ${err.message}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openStore, type Store } from '../../src/store/open-store.ts';
 
 /** PostgreSQL server the store tests run against (a real one; CI starts it). */
@@ -42,12 +41,11 @@ export async function createTestStore(dialect: 'sqlite' | 'postgres'): Promise<T
   return {
     store,
     env: { VIGIL_DATABASE_URL: POSTGRES_URL, VIGIL_DATABASE_SCHEMA: schema },
+    // The schema is left for the test runner to drop once every test has finished: dropping it now
+    // would race with other test processes, whose migrations list every schema's tables (Kysely's
+    // introspection) and fail when one vanishes under them.
     async cleanup() {
       await store.close();
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
     },
   };
 }
