@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createApiKeys } from './api/auth/api-keys.ts';
 import { createRequirePermission } from './api/auth/authenticate.ts';
@@ -24,6 +25,7 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, store } = deps;
   const app = Fastify({
+    ...httpsOptions(config),
     logger: deps.logger ?? false,
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => crypto.randomUUID(),
@@ -36,6 +38,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const metrics = createIngestMetrics();
 
   await app.register(healthRoutes, { store });
+  if (config.benchHelloRoute) app.get('/bench/hello', async () => ({ hello: 'world' }));
   app.get(
     '/metrics',
     config.metricsPublic ? {} : { preHandler: requirePermission('Metrics.Read') },
@@ -57,4 +60,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requireIngest: requirePermission('Ingest.Write'),
   });
   return app;
+}
+
+/** HTTPS when a certificate and key are configured (the Graph SDK sends tokens only over HTTPS). */
+function httpsOptions(config: Readonly<Config>): { https?: { cert: Buffer; key: Buffer } } {
+  if (config.tlsCert === null && config.tlsKey === null) return {};
+  if (config.tlsCert === null || config.tlsKey === null)
+    throw new Error('VIGIL_TLS_CERT and VIGIL_TLS_KEY must be set together.');
+  return { https: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } };
 }

@@ -25,6 +25,17 @@ export interface Config {
   threatIntel: ThreatIntelSettings;
   /** Handling of leaked credentials (`vigil leaks`). */
   leaks: LeakSettings;
+  /** PEM certificate chain file to serve HTTPS with; null serves plain HTTP. Set with `tlsKey`. */
+  tlsCert: string | null;
+  /** PEM private key file of `tlsCert`. */
+  tlsKey: string | null;
+  /**
+   * The URL clients reach the API at (`https://vigil.example.com`), for `@odata.context` and
+   * `@odata.nextLink`; null derives it from each request's Host header and protocol.
+   */
+  publicUrl: string | null;
+  /** Serves `GET /bench/hello` without authentication: the reference route of `npm run bench -- api`. */
+  benchHelloRoute: boolean;
 }
 
 /** Handling of leaked credentials (`vigil leaks`). */

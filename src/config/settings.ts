@@ -10,6 +10,11 @@ function text(raw: unknown): { value: string } | { error: string } {
   return { error: 'must be a non-empty string' };
 }
 
+function optionalText(raw: unknown): { value: string | null } | { error: string } {
+  if (raw === null || raw === '') return { value: null };
+  return text(raw);
+}
+
 function integer(min: number, max: number) {
   return (raw: unknown): { value: number } | { error: string } => {
     const n =
@@ -128,4 +133,18 @@ export const settings = [
     parseEnv: leakSettingsFromEnv,
     secret: true,
   }),
+  spec({ key: 'tlsCert', env: 'VIGIL_TLS_CERT', default: null, parse: optionalText }),
+  spec({ key: 'tlsKey', env: 'VIGIL_TLS_KEY', default: null, parse: optionalText }),
+  spec({
+    key: 'publicUrl',
+    env: 'VIGIL_PUBLIC_URL',
+    default: null,
+    parse(raw) {
+      if (raw === null || raw === '') return { value: null };
+      if (typeof raw === 'string' && /^https?:\/\/[^/?#\s]+\/?$/i.test(raw.trim()))
+        return { value: raw.trim().replace(/\/$/, '') };
+      return { error: 'must be an http(s) URL of scheme and host only, e.g. https://vigil.example.com' };
+    },
+  }),
+  spec({ key: 'benchHelloRoute', env: 'VIGIL_BENCH_HELLO_ROUTE', default: false, parse: flag }),
 ] as const;
