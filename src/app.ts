@@ -1,15 +1,23 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createApiKeys } from './api/auth/api-keys.ts';
-import { createRequirePermission } from './api/auth/authenticate.ts';
+import { createAuthenticator, createRequirePermission } from './api/auth/authenticate.ts';
+import { createOidcVerifier } from './api/auth/oidc-verifier.ts';
+import { createRateLimiter } from './api/auth/rate-limiter.ts';
 import { installErrorHandling } from './api/error-handler.ts';
+import { graphRoutes } from './api/graph/graph-routes.ts';
 import { healthRoutes } from './api/health/health-routes.ts';
 import { ingestRoutes } from './api/ingest/ingest-routes.ts';
 import { createIngestMetrics } from './api/metrics/ingest-metrics.ts';
+import { openApiRoute, registerOpenApi } from './api/openapi.ts';
 import type { Config } from './config/schema.ts';
 import type { IpIntel } from './enrich/ip-intel.ts';
 import type { Store } from './store/open-store.ts';
 import { createIngestQueries } from './store/queries/ingest-queries.ts';
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -33,10 +41,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
   installErrorHandling(app);
-  const keys = createApiKeys(store);
-  const requirePermission = createRequirePermission(keys);
+  const requirePermission = createRequirePermission({
+    authenticator: createAuthenticator({
+      keys: createApiKeys(store),
+      oidc: createOidcVerifier(config.oidcIssuers),
+    }),
+    rateLimiter: createRateLimiter({ perMinute: config.rateLimitPerMinute }),
+  });
   const metrics = createIngestMetrics();
 
+  await registerOpenApi(app, VERSION);
   await app.register(healthRoutes, { store });
   if (config.benchHelloRoute) app.get('/bench/hello', async () => ({ hello: 'world' }));
   app.get(
@@ -59,6 +73,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimitBytes: config.bodyLimitBytes,
     requireIngest: requirePermission('Ingest.Write'),
   });
+  await app.register(graphRoutes, { deps: { store, config }, requirePermission });
+  openApiRoute(app, requirePermission(null));
   return app;
 }
 

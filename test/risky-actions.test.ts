@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createRiskActions, MAX_IDS_PER_CALL } from '../src/api/identity-protection/risk-actions.ts';
+import { type ActionActor, createRiskActions, MAX_IDS_PER_CALL } from '../src/api/graph/risk-actions.ts';
 import { ApiError } from '../src/errors/api-error.ts';
 import { createTestStore, dialects, type TestStore } from './support/dialects.ts';
 import { runVigil } from './support/run-vigil.ts';
@@ -95,19 +95,31 @@ test('more than 60 ids, or ids that are not GUIDs, are refused before anything c
   const t = await createTestStore('sqlite');
   try {
     const actions = createRiskActions(t.store);
+    const x: ActionActor = {
+      initiatedBy: 'x',
+      audit: {
+        kind: 'user',
+        id: null,
+        displayName: 'x',
+        userPrincipalName: null,
+        appId: null,
+        servicePrincipalId: null,
+        ipAddress: null,
+      },
+    };
     const many = Array.from(
       { length: MAX_IDS_PER_CALL + 1 },
       (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
     );
     await assert.rejects(
-      actions.dismiss(TENANT, many, 'x'),
+      actions.dismiss(TENANT, many, x),
       (e: unknown) => e instanceof ApiError && /At most 60/.test(e.message),
     );
     await assert.rejects(
-      actions.confirmCompromised(TENANT, ['contoso'], 'x'),
+      actions.confirmCompromised(TENANT, ['contoso'], x),
       /Not a service principal id: contoso/,
     );
-    await assert.rejects(actions.confirmCompromised(TENANT, [], 'x'), /at least one/);
+    await assert.rejects(actions.confirmCompromised(TENANT, [], x), /at least one/);
   } finally {
     await t.cleanup();
   }

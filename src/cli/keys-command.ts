@@ -1,7 +1,27 @@
 import type { Command } from 'commander';
 import { createApiKeys } from '../api/auth/api-keys.ts';
-import { isRole, roles } from '../api/auth/roles.ts';
+import { isRole, rolePermissions, roles } from '../api/auth/roles.ts';
 import { withStore } from './context.ts';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The roles with what each may do, so choosing one needs no other page. */
+const rolesHelp = `\nRoles and the permissions they grant:\n${roles
+  .map((r) => `  ${r}\n${wrap(rolePermissions[r].join(', '), 76, '      ')}`)
+  .join('\n')}\n`;
+
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines.map((l) => indent + l).join('\n');
+}
 
 /** `vigil keys create|list|revoke`: API keys, stored hashed; a secret is printed once. */
 export function registerKeysCommand(program: Command): void {
@@ -13,9 +33,15 @@ export function registerKeysCommand(program: Command): void {
     .option('--name <name>', 'what the key is for', 'unnamed')
     .option('--tenant <id>', 'tenant the key is bound to (default: VIGIL_TENANT_ID)')
     .option('--json', 'print JSON')
+    .addHelpText('after', rolesHelp)
     .action(async (opts: { role: string; name: string; tenant?: string; json?: boolean }, cmd: Command) => {
       if (!isRole(opts.role)) {
         process.stderr.write(`error: unknown role '${opts.role}'; use one of: ${roles.join(', ')}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      if (opts.tenant !== undefined && !GUID.test(opts.tenant)) {
+        process.stderr.write(`error: --tenant must be a tenant id (GUID)\n`);
         process.exitCode = 2;
         return;
       }

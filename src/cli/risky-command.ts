@@ -1,11 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import {
-  historyItemJson,
-  riskDetectionJson,
-  riskyServicePrincipalJson,
-} from '../api/identity-protection/graph-shapes.ts';
-import { createRiskActions } from '../api/identity-protection/risk-actions.ts';
+import { type ActionActor, createRiskActions } from '../api/graph/risk-actions.ts';
+import { historyItemJson, riskDetectionJson, riskyServicePrincipalJson } from '../api/graph/risk-shapes.ts';
 import { ApiError } from '../errors/api-error.ts';
 import { createInventoryQueries } from '../store/queries/inventory-queries.ts';
 import { createRiskQueries } from '../store/queries/risk-queries.ts';
@@ -15,8 +11,20 @@ import { parseLimit } from './parse-limit.ts';
 
 const SHAPE = { version: 'v1.0', includeUnknownEnumMembers: true } as const;
 
-function actorOf(opts: { actor?: string }): string {
-  return opts.actor ?? `cli:${userInfo().username}`;
+function actorOf(opts: { actor?: string }): ActionActor {
+  const name = opts.actor ?? `cli:${userInfo().username}`;
+  return {
+    initiatedBy: name,
+    audit: {
+      kind: 'user',
+      id: null,
+      displayName: name,
+      userPrincipalName: name.includes('@') ? name : null,
+      appId: null,
+      servicePrincipalId: null,
+      ipAddress: null,
+    },
+  };
 }
 
 function tenantOf(opts: { tenant?: string }, fallback: string): string {

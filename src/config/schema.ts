@@ -36,6 +36,25 @@ export interface Config {
   publicUrl: string | null;
   /** Serves `GET /bench/hello` without authentication: the reference route of `npm run bench -- api`. */
   benchHelloRoute: boolean;
+  /** OIDC issuers whose JWT access tokens the API accepts, besides Vigil API keys. */
+  oidcIssuers: readonly OidcIssuerSettings[];
+  /** Requests per minute each caller (unauthenticated: each client address) may make; 0 turns limits off. */
+  rateLimitPerMinute: number;
+}
+
+/** An OIDC issuer whose access tokens are accepted. */
+export interface OidcIssuerSettings {
+  /**
+   * The exact `iss` of its tokens, e.g. `https://login.microsoftonline.com/<tenant>/v2.0`; `{tenantid}`
+   * in it matches any tenant id, which must then be the token's `tid`.
+   */
+  issuer: string;
+  /** Accepted `aud` values (an App ID URI for v1 tokens, the client id for v2). */
+  audience: readonly string[];
+  /** Where its signing keys are published (https, or http to this machine). */
+  jwksUrl: string;
+  /** Binds every token of the issuer to this tenant; null takes the tenant from each token's `tid`. */
+  tenantId: string | null;
 }
 
 /** Handling of leaked credentials (`vigil leaks`). */

@@ -1,4 +1,5 @@
 import { leakSettingsFromEnv, parseLeakSettings } from './parse-leak-settings.ts';
+import { oidcIssuersFromEnv, parseOidcIssuers } from './parse-oidc-settings.ts';
 import { parseThreatIntelSettings, threatIntelFromEnv } from './parse-threat-intel-settings.ts';
 import type { Config, SettingSpec } from './schema.ts';
 
@@ -147,4 +148,20 @@ export const settings = [
     },
   }),
   spec({ key: 'benchHelloRoute', env: 'VIGIL_BENCH_HELLO_ROUTE', default: false, parse: flag }),
+  // OIDC issuers: a list in the config file, or a single one from VIGIL_OIDC_* variables.
+  spec({
+    key: 'oidcIssuers',
+    env: 'VIGIL_OIDC_ISSUER',
+    default: Object.freeze([]),
+    parse: parseOidcIssuers,
+    parseEnv: oidcIssuersFromEnv,
+    // Nothing secret, but each problem names its issuer and field: quoting the whole list adds noise.
+    secret: true,
+  }),
+  spec({
+    key: 'rateLimitPerMinute',
+    env: 'VIGIL_RATE_LIMIT_PER_MINUTE',
+    default: 6000,
+    parse: integer(0, 10_000_000),
+  }),
 ] as const;

@@ -1,4 +1,4 @@
-import type { CompiledQuery, Kysely } from 'kysely';
+import type { CompiledQuery, Kysely, RawBuilder } from 'kysely';
 import type { Database } from './schema.ts';
 
 /**
@@ -36,4 +36,11 @@ export interface StoreCapabilities {
   readonly insertIgnore: InsertIgnore;
   /** Streaming read of large results. */
   readonly scanRows: ScanRows;
+  /** The operator that matches a LIKE pattern ignoring case (SQLite's LIKE ignores ASCII case). */
+  readonly likeOperator: 'like' | 'ilike';
+  /**
+   * A FROM item listing the strings of the JSON array in `column` (a qualified column name) as
+   * rows of one column, `value`, under the table alias `alias`.
+   */
+  readonly jsonArrayElements: (column: string, alias: string) => RawBuilder<unknown>;
 }

@@ -25,6 +25,12 @@ export interface KeyPrincipal {
   role: Role;
 }
 
+/**
+ * The outcome of checking a presented key. `revoked` is told only to a holder of the right secret,
+ * so it reveals nothing about which key ids exist.
+ */
+export type KeyVerification = { principal: KeyPrincipal } | { failure: 'malformed' | 'unknown' | 'revoked' };
+
 const TOUCH_EVERY_MS = 60_000;
 
 function hashSecret(secret: string): string {
@@ -69,15 +75,17 @@ export function createApiKeys(store: Store, now: () => string = () => new Date()
         },
       };
     },
-    /** Returns who a presented key speaks for, or null for anything unknown, malformed or revoked. */
-    async verify(presented: string): Promise<KeyPrincipal | null> {
+    /** Checks a presented key: who it speaks for, or why it does not (malformed, unknown, revoked). */
+    async verify(presented: string): Promise<KeyVerification> {
       const m = KEY_PATTERN.exec(presented);
-      if (!m) return null;
+      if (!m) return { failure: 'malformed' };
       const row = await queries.findById(m[1]!);
-      if (!row || row.revoked_at !== null) return null;
+      if (!row) return { failure: 'unknown' };
       const expected = Buffer.from(row.secret_hash, 'hex');
       const actual = Buffer.from(hashSecret(m[2]!), 'hex');
-      if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+      if (expected.length !== actual.length || !timingSafeEqual(expected, actual))
+        return { failure: 'unknown' };
+      if (row.revoked_at !== null) return { failure: 'revoked' };
       // Record use at most once a minute per key: `keys list` shows it, and requests pay no write.
       const at = now();
       const last = lastTouched.get(row.id);
@@ -85,8 +93,11 @@ export function createApiKeys(store: Store, now: () => string = () => new Date()
         lastTouched.set(row.id, Date.parse(at));
         await queries.touch(row.id, at);
       }
-      return { keyId: row.id, tenantId: row.tenant_id, name: row.name, role: row.role as Role };
+      return {
+        principal: { keyId: row.id, tenantId: row.tenant_id, name: row.name, role: row.role as Role },
+      };
     },
+    /** Lists keys, of one tenant or all, oldest first. */
     async list(tenantId?: string): Promise<ApiKeyInfo[]> {
       return (await queries.list(tenantId)).map((r) => ({
         id: r.id,
@@ -98,11 +109,16 @@ export function createApiKeys(store: Store, now: () => string = () => new Date()
         revokedAt: r.revoked_at,
       }));
     },
+    /** Revokes a key; true when an active key was revoked. */
     revoke(id: string): Promise<boolean> {
       return queries.revoke(id, now());
     },
+    /** How many keys are not revoked (none means `vigil serve` mints the first). */
     countActive(): Promise<number> {
       return queries.countActive();
     },
   };
 }
+
+/** The key operations `createApiKeys` returns. */
+export type ApiKeys = ReturnType<typeof createApiKeys>;

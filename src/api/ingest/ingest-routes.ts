@@ -4,6 +4,7 @@ import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { ApiError } from '../../errors/api-error.ts';
 import { type IngestDeps, ingestBody } from '../../ingest/pipeline.ts';
 import { isGzipBuffer } from '../../ingest/read-source.ts';
+import { callerOf } from '../auth/authenticate.ts';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -49,9 +50,8 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRouteOpt
         `Content-Encoding '${encoding}' is not supported; use gzip.`,
       );
     }
-    const principal = request.principal!;
     const totals = await ingestBody(body, `request:${request.id}`, options.deps, {
-      boundTenantId: principal.tenantId,
+      boundTenantId: callerOf(request).tenantId,
     });
     return reply.send({
       requestId: request.id,

@@ -6,6 +6,7 @@ import { signInTimeIndex } from './2026-11-27-0005-sign-in-time-index.ts';
 import { credentialAdditions } from './2026-11-27-0006-credential-additions.ts';
 import { failedSignInsAndTaxiiPolls } from './2026-11-27-0007-failed-sign-ins-and-taxii-polls.ts';
 import { unplacedCredentialAudits } from './2026-11-27-0008-unplaced-credential-audits.ts';
+import { apiPageIndexes } from './2026-11-27-0009-api-page-indexes.ts';
 
 /** Every migration, by name; names sort in the order they apply. An explicit list: no directory scanning. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0006-credential-additions': credentialAdditions,
   '2026-11-27-0007-failed-sign-ins-and-taxii-polls': failedSignInsAndTaxiiPolls,
   '2026-11-27-0008-unplaced-credential-audits': unplacedCredentialAudits,
+  '2026-11-27-0009-api-page-indexes': apiPageIndexes,
 };

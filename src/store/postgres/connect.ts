@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { InsertIgnore, ScanRows, StoreCapabilities } from '../capabilities.ts';
 import type { Database } from '../schema.ts';
@@ -92,6 +92,9 @@ export async function connectPostgres(
       multiProcess: true,
       insertIgnore,
       scanRows,
+      likeOperator: 'ilike',
+      jsonArrayElements: (column, alias) =>
+        sql`json_array_elements_text(${sql.ref(column)}::json) as ${sql.id(alias)}(value)`,
     },
   };
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import { type CompiledQuery, Kysely, SqliteDialect, sql } from 'kysely';
 import type { InsertIgnore, ScanRows, StoreCapabilities } from '../capabilities.ts';
 import type { Database } from '../schema.ts';
 
@@ -101,6 +101,8 @@ export function connectSqlite(url: string): { db: Kysely<Database>; capabilities
       multiProcess: false,
       insertIgnore,
       scanRows,
+      likeOperator: 'like',
+      jsonArrayElements: (column, alias) => sql`json_each(${sql.ref(column)}) as ${sql.id(alias)}`,
     },
   };
 }

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { AuditActor, DirectoryAudit } from '../../domain/index.ts';
 import { ApiError, assertThat } from '../../errors/api-error.ts';
+import { normaliseActivityName } from '../../ingest/normalise/normalise-activity-name.ts';
 import { detectionId } from '../../risk/detection-id.ts';
 import { nextRisk, type RiskChange } from '../../risk/next-risk.ts';
 import type { Store } from '../../store/open-store.ts';
+import { createIngestQueries, emptyBatch } from '../../store/queries/ingest-queries.ts';
 import { createRiskQueries } from '../../store/queries/risk-queries.ts';
 import type { Database } from '../../store/schema.ts';
 
@@ -11,6 +14,18 @@ import type { Database } from '../../store/schema.ts';
 export const MAX_IDS_PER_CALL = 60;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Who takes an action: the id the risk history names, and the identity the audit record names. */
+export interface ActionActor {
+  initiatedBy: string;
+  audit: AuditActor;
+}
+
+/** Names the audit record of each action: Vigil's own activity names, service and category. */
+const ACTIVITY = {
+  confirmCompromised: 'Confirm service principal compromised',
+  dismiss: 'Dismiss service principal risk',
+} as const;
 
 /** What an action did: the principals changed and the ids that name no principal of the tenant. */
 export interface ActionResult {
@@ -21,6 +36,7 @@ export interface ActionResult {
 /** The administrator actions on risky service principals: confirm compromised and dismiss. */
 export function createRiskActions(store: Store, now: () => string = () => new Date().toISOString()) {
   const risk = createRiskQueries(store);
+  const ingest = createIngestQueries(store);
 
   const checkIds = (ids: readonly string[]): string[] => {
     assertThat(ids.length > 0, 'BadRequest', 'servicePrincipalIds must name at least one service principal.');
@@ -48,12 +64,14 @@ export function createRiskActions(store: Store, now: () => string = () => new Da
   const apply = async (
     tenantId: string,
     ids: readonly string[],
-    actor: string,
+    who: ActionActor,
+    verb: keyof typeof ACTIVITY,
     change: (trx: Kysely<Database>, principalId: string) => Promise<RiskChange>,
   ): Promise<ActionResult> => {
     const wanted = checkIds(ids);
     const present = await known(tenantId, wanted);
     const changed: string[] = [];
+    const actor = who.initiatedBy;
     for (const principalId of wanted) {
       if (!present.has(principalId)) continue;
       const at = now();
@@ -94,17 +112,58 @@ export function createRiskActions(store: Store, now: () => string = () => new Da
       });
       changed.push(principalId);
     }
+    if (changed.length > 0) await recordAudit(tenantId, verb, changed, who.audit);
     return { changed, unknown: wanted.filter((id) => !present.has(id)) };
   };
 
+  // Every admin action is also written to the audit log, where `/auditLogs/directoryAudits` and
+  // the exports read it alongside the directory's own events.
+  const recordAudit = async (
+    tenantId: string,
+    verb: keyof typeof ACTIVITY,
+    principalIds: readonly string[],
+    actor: AuditActor,
+  ): Promise<void> => {
+    const at = now();
+    const name = ACTIVITY[verb];
+    const audit: DirectoryAudit = {
+      tenantId,
+      id: `Vigil_${randomUUID()}`,
+      activityDateTime: at,
+      activityDisplayName: name,
+      activity: normaliseActivityName(name),
+      category: 'IdentityProtection',
+      operationType: 'Update',
+      result: 'success',
+      resultReason: null,
+      loggedByService: 'Vigil',
+      correlationId: randomUUID(),
+      initiatedBy: actor,
+      targets: principalIds.map((id) => ({
+        id,
+        displayName: null,
+        type: 'ServicePrincipal',
+        modifiedProperties: [],
+      })),
+      additionalDetails: [],
+    };
+    await ingest.writeBatch({ ...emptyBatch(), audits: [{ audit, credentialChanges: [] }] }, at);
+  };
+
   return {
+    /** The ids, checked and normalised, that name no service principal of the tenant. */
+    async unknownIds(tenantId: string, ids: readonly string[]): Promise<string[]> {
+      const wanted = checkIds(ids);
+      const present = await known(tenantId, wanted);
+      return wanted.filter((id) => !present.has(id));
+    },
     /** Sets each principal's risk to high, confirmed compromised, and records who did it. */
-    confirmCompromised(tenantId: string, ids: readonly string[], actor: string): Promise<ActionResult> {
-      return apply(tenantId, ids, actor, async () => ({ kind: 'confirmCompromised' }));
+    confirmCompromised(tenantId: string, ids: readonly string[], actor: ActionActor): Promise<ActionResult> {
+      return apply(tenantId, ids, actor, 'confirmCompromised', async () => ({ kind: 'confirmCompromised' }));
     },
     /** Dismisses all risk of each principal: level none, every active detection dismissed. */
-    dismiss(tenantId: string, ids: readonly string[], actor: string): Promise<ActionResult> {
-      return apply(tenantId, ids, actor, async (trx, principalId) => ({
+    dismiss(tenantId: string, ids: readonly string[], actor: ActionActor): Promise<ActionResult> {
+      return apply(tenantId, ids, actor, 'dismiss', async (trx, principalId) => ({
         kind: 'dismiss',
         detections: await risk.detectionsOf(trx, tenantId, principalId),
       }));

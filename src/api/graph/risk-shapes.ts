@@ -27,12 +27,28 @@ function evolvable(value: string, late: Set<string>, o: ShapeOptions): string {
   return !o.includeUnknownEnumMembers && late.has(value) ? 'unknownFutureValue' : value;
 }
 
-function servicePrincipalType(sp: ServicePrincipalTable | undefined): string | null {
-  if (!sp) return null;
+/** The inventory columns a risk entity shows, as a joined query selects them. */
+export const principalColumns = [
+  'sp.app_id',
+  'sp.display_name',
+  'sp.kind',
+  'sp.service_principal_type',
+  'sp.account_enabled',
+] as const;
+
+/** The inventory columns a risk entity shows. */
+export type PrincipalColumns = Pick<
+  ServicePrincipalTable,
+  'app_id' | 'display_name' | 'kind' | 'service_principal_type' | 'account_enabled'
+>;
+
+/** Graph's servicePrincipalType of an inventory row; null when the principal is not in the inventory. */
+export function servicePrincipalTypeOf(sp: PrincipalColumns | undefined): string | null {
+  if (!sp || sp.kind === null || sp.kind === undefined) return null;
   return sp.service_principal_type ?? (sp.kind === 'managedIdentity' ? 'ManagedIdentity' : 'Application');
 }
 
-function enabled(sp: ServicePrincipalTable | undefined): boolean | null {
+function enabled(sp: PrincipalColumns | undefined): boolean | null {
   return sp?.account_enabled === null || sp?.account_enabled === undefined
     ? null
     : Number(sp.account_enabled) === 1;
@@ -41,27 +57,29 @@ function enabled(sp: ServicePrincipalTable | undefined): boolean | null {
 /** A Graph riskyServicePrincipal. */
 export function riskyServicePrincipalJson(
   r: RiskyPrincipalTable,
-  sp: ServicePrincipalTable | undefined,
+  sp: PrincipalColumns | undefined,
   o: ShapeOptions,
 ): Record<string, unknown> {
   return {
     id: r.principal_id,
     appId: sp?.app_id ?? null,
     displayName: sp?.display_name ?? null,
-    [o.version === 'beta' ? 'accountEnabled' : 'isEnabled']: enabled(sp),
+    isEnabled: enabled(sp),
+    // Beta names it accountEnabled (its metadata carries both); v1.0 knows only isEnabled.
+    ...(o.version === 'beta' ? { accountEnabled: enabled(sp) } : {}),
     isProcessing: false,
     riskLastUpdatedDateTime: r.risk_last_updated_date_time,
     riskLevel: r.risk_level,
     riskState: r.risk_state,
     riskDetail: evolvable(r.risk_detail, LATE_RISK_DETAILS, o),
-    servicePrincipalType: servicePrincipalType(sp),
+    servicePrincipalType: servicePrincipalTypeOf(sp),
   };
 }
 
 /** A Graph riskyServicePrincipalHistoryItem: the risk after the change, who made it, and why. */
 export function historyItemJson(
   h: RiskHistoryTable,
-  sp: ServicePrincipalTable | undefined,
+  sp: PrincipalColumns | undefined,
   o: ShapeOptions,
 ): Record<string, unknown> {
   const base = riskyServicePrincipalJson(
@@ -91,7 +109,7 @@ export function historyItemJson(
 /** A Graph servicePrincipalRiskDetection. */
 export function riskDetectionJson(
   d: RiskDetectionTable,
-  sp: ServicePrincipalTable | undefined,
+  sp: PrincipalColumns | undefined,
   o: ShapeOptions,
 ): Record<string, unknown> {
   return {

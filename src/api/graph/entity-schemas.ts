@@ -1,0 +1,236 @@
+import { type TSchema, Type } from 'typebox';
+
+// Response schemas of the Graph routes. They document the API (`/openapi.json`) and drive the
+// serialiser, which writes only declared properties: a column added to a query never leaks. Every
+// property is optional because `$select` returns a subset.
+
+const str = Type.String();
+const nstr = Type.Union([Type.String(), Type.Null()]);
+const nbool = Type.Union([Type.Boolean(), Type.Null()]);
+const nint = Type.Union([Type.Integer(), Type.Null()]);
+const strings = Type.Array(Type.String());
+
+function entity(title: string, properties: Record<string, TSchema>) {
+  const optional: Record<string, TSchema> = {};
+  for (const [name, schema] of Object.entries(properties)) optional[name] = Type.Optional(schema);
+  return Type.Object(optional, { title });
+}
+
+/** A Graph collection page of `item`. */
+export function collectionOf(item: TSchema) {
+  return Type.Object({
+    '@odata.context': str,
+    '@odata.count': Type.Optional(Type.Integer()),
+    '@odata.nextLink': Type.Optional(str),
+    value: Type.Array(item),
+  });
+}
+
+/** One entity with its `@odata.context`. */
+export function singleOf(item: TSchema) {
+  return Type.Intersect([Type.Object({ '@odata.context': str }), item]);
+}
+
+const riskyFields = {
+  id: str,
+  appId: nstr,
+  displayName: nstr,
+  isEnabled: nbool,
+  accountEnabled: nbool,
+  isProcessing: Type.Boolean(),
+  riskLastUpdatedDateTime: nstr,
+  riskLevel: str,
+  riskState: str,
+  riskDetail: str,
+  servicePrincipalType: nstr,
+};
+
+/** riskyServicePrincipal (`accountEnabled` in beta only). */
+export const riskyServicePrincipalSchema = entity('riskyServicePrincipal', riskyFields);
+
+/** riskyServicePrincipalHistoryItem. */
+export const historyItemSchema = entity('riskyServicePrincipalHistoryItem', {
+  ...riskyFields,
+  servicePrincipalId: str,
+  initiatedBy: nstr,
+  activity: Type.Union([Type.Object({ riskEventTypes: strings, detail: str }), Type.Null()]),
+});
+
+const geoCoordinates = Type.Union([
+  Type.Object({
+    altitude: Type.Union([Type.Number(), Type.Null()]),
+    latitude: Type.Union([Type.Number(), Type.Null()]),
+    longitude: Type.Union([Type.Number(), Type.Null()]),
+  }),
+  Type.Null(),
+]);
+
+const signInLocation = Type.Union([
+  Type.Object({
+    city: Type.Optional(nstr),
+    state: Type.Optional(nstr),
+    countryOrRegion: Type.Optional(nstr),
+    geoCoordinates: Type.Optional(geoCoordinates),
+  }),
+  Type.Null(),
+]);
+
+/** servicePrincipalRiskDetection (`mitreTechniqueId` in beta only). */
+export const riskDetectionSchema = entity('servicePrincipalRiskDetection', {
+  id: str,
+  requestId: nstr,
+  correlationId: nstr,
+  riskEventType: str,
+  riskState: str,
+  riskLevel: str,
+  riskDetail: str,
+  source: str,
+  detectionTimingType: str,
+  activity: str,
+  tokenIssuerType: str,
+  ipAddress: nstr,
+  location: signInLocation,
+  activityDateTime: str,
+  detectedDateTime: str,
+  lastUpdatedDateTime: str,
+  servicePrincipalId: str,
+  servicePrincipalDisplayName: nstr,
+  appId: nstr,
+  keyIds: strings,
+  additionalInfo: str,
+  mitreTechniqueId: nstr,
+});
+
+const keyCredential = Type.Object({
+  customKeyIdentifier: nstr,
+  displayName: nstr,
+  endDateTime: nstr,
+  key: nstr,
+  keyId: str,
+  startDateTime: nstr,
+  type: nstr,
+  usage: nstr,
+});
+
+const passwordCredential = Type.Object({
+  customKeyIdentifier: nstr,
+  displayName: nstr,
+  endDateTime: nstr,
+  hint: nstr,
+  keyId: str,
+  secretText: nstr,
+  startDateTime: nstr,
+});
+
+/** servicePrincipal, as far as Vigil's inventory knows it. */
+export const servicePrincipalSchema = entity('servicePrincipal', {
+  id: str,
+  appId: nstr,
+  displayName: nstr,
+  servicePrincipalType: nstr,
+  accountEnabled: nbool,
+  appOwnerOrganizationId: nstr,
+  createdDateTime: nstr,
+  keyCredentials: Type.Array(keyCredential),
+  passwordCredentials: Type.Array(passwordCredential),
+});
+
+/** application, as far as Vigil's inventory knows it. */
+export const applicationSchema = entity('application', {
+  id: str,
+  appId: nstr,
+  displayName: nstr,
+  signInAudience: nstr,
+  createdDateTime: nstr,
+  keyCredentials: Type.Array(keyCredential),
+  passwordCredentials: Type.Array(passwordCredential),
+});
+
+const appliedPolicy = Type.Object({
+  id: nstr,
+  displayName: nstr,
+  enforcedGrantControls: Type.Optional(strings),
+  enforcedSessionControls: Type.Optional(strings),
+  result: nstr,
+});
+
+/** signIn of a service principal or managed identity (beta properties included). */
+export const signInSchema = entity('signIn', {
+  id: str,
+  createdDateTime: str,
+  appId: nstr,
+  appDisplayName: nstr,
+  servicePrincipalId: str,
+  servicePrincipalName: nstr,
+  ipAddress: nstr,
+  location: signInLocation,
+  autonomousSystemNumber: nint,
+  userAgent: nstr,
+  resourceId: nstr,
+  resourceDisplayName: nstr,
+  resourceServicePrincipalId: nstr,
+  clientCredentialType: nstr,
+  servicePrincipalCredentialKeyId: nstr,
+  servicePrincipalCredentialThumbprint: nstr,
+  federatedCredentialId: nstr,
+  status: Type.Object({ errorCode: Type.Integer(), failureReason: nstr, additionalDetails: nstr }),
+  conditionalAccessStatus: nstr,
+  appliedConditionalAccessPolicies: Type.Array(appliedPolicy),
+  originalRequestId: nstr,
+  correlationId: nstr,
+  signInEventTypes: strings,
+  isInteractive: Type.Boolean(),
+  managedServiceIdentity: Type.Union([
+    Type.Object({
+      msiType: str,
+      associatedResourceId: nstr,
+      federatedTokenId: nstr,
+      federatedTokenIssuer: nstr,
+    }),
+    Type.Null(),
+  ]),
+});
+
+const modifiedProperty = Type.Object({ displayName: nstr, oldValue: nstr, newValue: nstr });
+
+/** directoryAudit. */
+export const directoryAuditSchema = entity('directoryAudit', {
+  id: str,
+  category: nstr,
+  correlationId: nstr,
+  result: nstr,
+  resultReason: nstr,
+  activityDisplayName: str,
+  activityDateTime: str,
+  loggedByService: nstr,
+  operationType: nstr,
+  initiatedBy: Type.Object({
+    user: Type.Union([
+      Type.Object({ id: nstr, displayName: nstr, userPrincipalName: nstr, ipAddress: nstr }),
+      Type.Null(),
+    ]),
+    app: Type.Union([
+      Type.Object({ appId: nstr, displayName: nstr, servicePrincipalId: nstr, servicePrincipalName: nstr }),
+      Type.Null(),
+    ]),
+  }),
+  targetResources: Type.Array(
+    Type.Object({
+      id: nstr,
+      displayName: nstr,
+      type: nstr,
+      userPrincipalName: nstr,
+      groupType: nstr,
+      modifiedProperties: Type.Array(modifiedProperty),
+    }),
+  ),
+  additionalDetails: Type.Array(Type.Object({ key: nstr, value: nstr })),
+});
+
+/** The body of confirmCompromised and dismiss. */
+export const servicePrincipalIdsBody = Type.Object(
+  {
+    servicePrincipalIds: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 60 }),
+  },
+  { additionalProperties: false },
+);
