@@ -11,7 +11,7 @@ import { openContext } from './context.ts';
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the HTTP service: push ingest, health, metrics')
+    .description('run the HTTP service: the Graph-compatible API, push ingest, health, metrics')
     .option('--host <host>', 'address to listen on (default: VIGIL_HOST or 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default: VIGIL_PORT or 8080)')
     .action(async (opts: { host?: string; port?: string }, cmd: Command) => {
@@ -36,7 +36,15 @@ export function registerServeCommand(program: Command): void {
       const host = opts.host ?? config.host;
       const port = opts.port !== undefined ? Number(opts.port) : config.port;
       await app.listen({ host, port });
-      log.info({ store: store.capabilities.location, asnRanges: intel.stats.asnRanges }, 'vigil is serving');
+      const scheme = config.tlsCert ? 'https' : 'http';
+      log.info(
+        {
+          url: `${scheme}://${host}:${port}`,
+          store: store.capabilities.location,
+          asnRanges: intel.stats.asnRanges,
+        },
+        'vigil is serving',
+      );
       const schedule =
         config.detectIntervalSeconds > 0
           ? startDetectionSchedule({
