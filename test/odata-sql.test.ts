@@ -87,8 +87,16 @@ const detectionModel: QueryModel = {
       column: 'd.ip_address',
       filter: ['eq', 'ne', 'in', 'startswith', 'contains'],
       sort: true,
+      nullable: true,
     },
-    requestId: { kind: 'scalar', type: 'guid', column: 'd.request_id', filter: ['eq', 'ne'], sort: true },
+    requestId: {
+      kind: 'scalar',
+      type: 'guid',
+      column: 'd.request_id',
+      filter: ['eq', 'ne'],
+      sort: true,
+      nullable: true,
+    },
     keyIds: { kind: 'collection', type: 'guid', storage: { json: 'd.key_ids' }, filter: ['eq', 'ne', 'in'] },
     // A NULLable column read as a collection of at most one value: NULL is the empty collection.
     ipAddresses: {
@@ -367,6 +375,7 @@ for (const dialect of dialects) {
 
     before(async () => {
       t = await createTestStore(dialect);
+      nullsSortLow = t.store.capabilities.nullsSortLow;
       const other = makeDetections(9, 7).map((d) => toRow(d, OTHER_TENANT));
       await t.store.db
         .insertInto('risk_detections')
@@ -497,8 +506,22 @@ for (const dialect of dialects) {
           filter: ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in'],
           sort: true,
         },
-        isHosted: { kind: 'scalar', type: 'boolean', column: 's.hosting', filter: ['eq', 'ne'], sort: true },
-        asn: { kind: 'scalar', type: 'int', column: 's.asn', filter: ['eq', 'ne', 'gt', 'lt'], sort: true },
+        isHosted: {
+          kind: 'scalar',
+          type: 'boolean',
+          column: 's.hosting',
+          filter: ['eq', 'ne'],
+          sort: true,
+          nullable: true,
+        },
+        asn: {
+          kind: 'scalar',
+          type: 'int',
+          column: 's.asn',
+          filter: ['eq', 'ne', 'gt', 'lt'],
+          sort: true,
+          nullable: true,
+        },
         signInEventTypes: {
           kind: 'collection',
           type: 'string',
@@ -530,6 +553,7 @@ for (const dialect of dialects) {
 
     before(async () => {
       t = await createTestStore(dialect);
+      nullsSortLow = t.store.capabilities.nullsSortLow;
       const rows: SignInTable[] = signIns.map((s, i) => ({
         tenant_id: TENANT,
         id: s.id,
@@ -635,11 +659,14 @@ for (const dialect of dialects) {
   });
 }
 
-/** NULL first, then by value: the order Vigil gives ascending keys. */
+/** Where the dialect under test sorts NULL (the store's `nullsSortLow`), set per suite. */
+let nullsSortLow = true;
+
+/** By value, NULL where the dialect sorts it: the order Vigil gives ascending keys. */
 function compareValues(a: string | number | null, b: string | number | null): number {
   if (a === b) return 0;
-  if (a === null) return -1;
-  if (b === null) return 1;
+  if (a === null) return nullsSortLow ? -1 : 1;
+  if (b === null) return nullsSortLow ? 1 : -1;
   return a < b ? -1 : 1;
 }
 

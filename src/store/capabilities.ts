@@ -39,6 +39,12 @@ export interface StoreCapabilities {
   /** The operator that matches a LIKE pattern ignoring case (SQLite's LIKE ignores ASCII case). */
   readonly likeOperator: 'like' | 'ilike';
   /**
+   * Where NULL sorts when an ORDER BY names no NULLS clause: as the smallest value (SQLite) or the
+   * largest (PostgreSQL). Pages sort the dialect's way, because an explicit clause against the
+   * default keeps PostgreSQL from walking an index backwards; keyset paging follows it.
+   */
+  readonly nullsSortLow: boolean;
+  /**
    * A FROM item listing the strings of the JSON array in `column` (a qualified column name) as
    * rows of one column, `value`, under the table alias `alias`.
    */

@@ -29,11 +29,19 @@ const riskProperties = {
 } as const;
 
 const principalProperties = {
-  appId: { kind: 'scalar', type: 'guid', column: 'sp.app_id', filter: ['eq', 'ne', 'in'], sort: true },
+  appId: {
+    kind: 'scalar',
+    type: 'guid',
+    column: 'sp.app_id',
+    nullable: true,
+    filter: ['eq', 'ne', 'in'],
+    sort: true,
+  },
   displayName: {
     kind: 'scalar',
     type: 'string',
     column: 'sp.display_name',
+    nullable: true,
     filter: ['eq', 'ne', 'in', 'startswith', 'endswith', 'contains'],
     sort: true,
   },
@@ -43,6 +51,7 @@ const principalProperties = {
     kind: 'scalar',
     type: 'string',
     column: 'sp.service_principal_type',
+    nullable: true,
     filter: ['eq', 'ne', 'in'],
     sort: true,
   },
@@ -74,6 +83,7 @@ export const riskyServicePrincipalsModel: QueryModel = {
       kind: 'scalar',
       type: 'dateTime',
       column: 'r.risk_last_updated_date_time',
+      nullable: true,
       filter: ['eq', 'ne', 'gt', 'ge', 'lt', 'le'],
       sort: true,
     },

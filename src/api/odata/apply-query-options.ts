@@ -11,7 +11,10 @@ import { encodeSkipToken } from './skip-token.ts';
 type AnySelect = SelectQueryBuilder<any, any, any>;
 
 /** The dialect seams the compiled SQL needs. */
-export type QueryCapabilities = Pick<StoreCapabilities, 'likeOperator' | 'jsonArrayElements'>;
+export type QueryCapabilities = Pick<
+  StoreCapabilities,
+  'likeOperator' | 'jsonArrayElements' | 'nullsSortLow'
+>;
 
 // `ne` compiles as a negated `eq`.
 const SQL_OPERATOR: Record<Exclude<ComparisonOperator, 'ne'>, string> = {
@@ -59,14 +62,12 @@ export function applyQueryOptions<QB extends AnySelect>(
   caps: QueryCapabilities,
 ): QB {
   let q: AnySelect = applyFilter(qb, options, model, caps);
-  const columns = options.orderBy.map((k) => columnOf(k.property, model));
-  if (options.after !== null) q = q.where(keysetCondition(options, columns, options.after));
-  options.orderBy.forEach((key, i) => {
-    const column = sql.ref(columns[i]!);
-    // NULL sorts as the smallest value in both directions, on both dialects.
-    q = q
-      .select(column.as(sortKeyAlias(i)))
-      .orderBy(column, (ob) => (key.descending ? ob.desc().nullsLast() : ob.asc().nullsFirst()));
+  const keys = options.orderBy.map((k) => ({ ...k, ...columnInfoOf(k.property, model) }));
+  if (options.after !== null) q = q.where(keysetCondition(keys, options.after, caps.nullsSortLow));
+  keys.forEach((key, i) => {
+    const column = sql.ref(key.column);
+    // No NULLS clause: each dialect's default order is the one its indexes serve in both directions.
+    q = q.select(column.as(sortKeyAlias(i))).orderBy(column, key.descending ? 'desc' : 'asc');
   });
   return q.limit(options.top + 1) as QB;
 }
@@ -105,27 +106,43 @@ export function nextLink(
   return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}?${parts.join('&')}`;
 }
 
-function columnOf(property: string, model: QueryModel): string {
-  if (property === model.key.property) return model.key.column;
-  return (model.properties[property] as ScalarProperty).column;
+function columnInfoOf(property: string, model: QueryModel): { column: string; nullable: boolean } {
+  if (property === model.key.property) return { column: model.key.column, nullable: false };
+  const p = model.properties[property] as ScalarProperty;
+  return { column: p.column, nullable: p.nullable === true };
 }
 
 /**
  * Rows strictly after the cursor in the order: later in the first key, or equal in it and after
- * in the rest. NULL is the smallest value, matching the ORDER BY.
+ * in the rest. NULLs of nullable keys sit where the dialect sorts them (`nullsSortLow`).
  */
-function keysetCondition(options: QueryOptions, columns: string[], after: unknown[]): RawBuilder<SqlBool> {
+function keysetCondition(
+  keys: readonly { column: string; descending: boolean; nullable: boolean }[],
+  after: unknown[],
+  nullsSortLow: boolean,
+): RawBuilder<SqlBool> {
   let rest: RawBuilder<SqlBool> | null = null;
-  for (let i = options.orderBy.length - 1; i >= 0; i--) {
-    const column = sql.ref(columns[i]!);
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const { descending, nullable } = keys[i]!;
+    const column = sql.ref(keys[i]!.column);
     const value = after[i] ?? null;
-    const descending = options.orderBy[i]!.descending;
+    const nullsFirst = nullsSortLow !== descending;
+    const cmp = sql.raw(descending ? '<' : '>');
     const same = value === null ? sql<SqlBool>`${column} is null` : sql<SqlBool>`${column} = ${value}`;
     let beyond: RawBuilder<SqlBool> | null;
-    if (value === null) beyond = descending ? null : sql<SqlBool>`${column} is not null`;
-    else beyond = descending ? sql`(${column} < ${value} or ${column} is null)` : sql`${column} > ${value}`;
+    if (value === null) beyond = nullsFirst ? sql<SqlBool>`${column} is not null` : null;
+    else if (nullable && !nullsFirst) beyond = sql`(${column} ${cmp} ${value} or ${column} is null)`;
+    else beyond = sql`${column} ${cmp} ${value}`;
     const tie: RawBuilder<SqlBool> | null = rest === null ? null : sql`(${same} and ${rest})`;
     rest = beyond !== null && tie !== null ? sql`(${beyond} or ${tie})` : (beyond ?? tie ?? NEVER);
+  }
+  const first = keys[0];
+  const start = after[0] ?? null;
+  if (first && !first.nullable && start !== null && rest !== null) {
+    // The same condition, plus a plain bound on the first key that lets the planner start its
+    // index range at the cursor instead of filtering every row before it.
+    const bound = sql.raw(first.descending ? '<=' : '>=');
+    return sql<SqlBool>`(${sql.ref(first.column)} ${bound} ${start} and ${rest})`;
   }
   return rest ?? NEVER;
 }
@@ -153,7 +170,7 @@ function compile(filter: CheckedFilter, negated: boolean, c: Context): RawBuilde
     case 'not':
       return compile(filter.operand, !negated, c);
     case 'compare': {
-      const column = sql.ref(c.element ?? columnOf(filter.property, c.model));
+      const column = sql.ref(c.element ?? columnInfoOf(filter.property, c.model).column);
       if (filter.value === null) {
         return (filter.operator === 'eq') !== negated ? sql`${column} is null` : sql`${column} is not null`;
       }
@@ -165,12 +182,12 @@ function compile(filter: CheckedFilter, negated: boolean, c: Context): RawBuilde
         : sql`(${column} ${sql.raw(NEGATED_OPERATOR[operator])} ${filter.value} or ${column} is null)`;
     }
     case 'in': {
-      const column = sql.ref(c.element ?? columnOf(filter.property, c.model));
+      const column = sql.ref(c.element ?? columnInfoOf(filter.property, c.model).column);
       const list = sql.join(filter.values);
       return negated ? sql`(${column} not in (${list}) or ${column} is null)` : sql`${column} in (${list})`;
     }
     case 'like': {
-      const column = sql.ref(c.element ?? columnOf(filter.property, c.model));
+      const column = sql.ref(c.element ?? columnInfoOf(filter.property, c.model).column);
       const match = sql<SqlBool>`${column} ${sql.raw(c.caps.likeOperator)} ${filter.pattern} escape ${sql.lit(LIKE_ESCAPE)}`;
       return negated ? sql`(not (${match}) or ${column} is null)` : match;
     }

@@ -33,6 +33,8 @@ export interface ScalarProperty {
   sort?: boolean;
   /** The members an `enum` property accepts (a literal outside them is a 400). */
   members?: readonly string[];
+  /** The column may hold NULL: sorting and paging on it then place NULLs as the dialect sorts them. */
+  nullable?: boolean;
 }
 
 /**

@@ -93,6 +93,7 @@ export async function connectPostgres(
       insertIgnore,
       scanRows,
       likeOperator: 'ilike',
+      nullsSortLow: false,
       jsonArrayElements: (column, alias) =>
         sql`json_array_elements_text(${sql.ref(column)}::json) as ${sql.id(alias)}(value)`,
     },

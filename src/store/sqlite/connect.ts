@@ -102,6 +102,7 @@ export function connectSqlite(url: string): { db: Kysely<Database>; capabilities
       insertIgnore,
       scanRows,
       likeOperator: 'like',
+      nullsSortLow: true,
       jsonArrayElements: (column, alias) => sql`json_each(${sql.ref(column)}) as ${sql.id(alias)}`,
     },
   };
