@@ -90,12 +90,12 @@ function rejects(query: Record<string, unknown>, message: string | RegExp): void
 }
 
 describe('parseQueryOptions', () => {
-  test('defaults: the model order ending in its key, its page size, nothing else', () => {
+  test('defaults: the model order ending in its key, in the direction of the key before it', () => {
     assert.deepEqual(options({}), {
       filter: null,
       orderBy: [
         { property: 'detectedDateTime', descending: true },
-        { property: 'id', descending: false },
+        { property: 'id', descending: true },
       ],
       top: 100,
       select: null,
@@ -118,7 +118,7 @@ describe('parseQueryOptions', () => {
     assert.equal(o.top, 5);
     assert.deepEqual(o.orderBy, [
       { property: 'riskLevel', descending: true },
-      { property: 'id', descending: false },
+      { property: 'id', descending: true },
     ]);
     assert.deepEqual(o.select, ['id', 'riskLevel']);
     assert.equal(o.count, true);

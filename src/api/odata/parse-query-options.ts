@@ -9,7 +9,7 @@ import { decodeSkipToken, type OrderKey } from './skip-token.ts';
 /** A collection request's OData query options, checked against its query model. */
 export interface QueryOptions {
   filter: CheckedFilter | null;
-  /** Always ends with the model's key (appended ascending if absent), so the order is total. */
+  /** Always ends with the model's key (appended in the last key's direction if absent), so the order is total. */
   orderBy: OrderKey[];
   /** Page size: the model's default when absent, else 1..maxTop. */
   top: number;
@@ -85,7 +85,8 @@ function parseOrderBy(text: string | undefined, model: QueryModel): OrderKey[] {
     }
   }
   if (!keys.some((k) => k.property === model.key.property)) {
-    keys.push({ property: model.key.property, descending: false });
+    // The tie-breaker runs the way the last key does, so one index serves the whole order.
+    keys.push({ property: model.key.property, descending: keys.at(-1)?.descending ?? false });
   }
   return keys;
 }
