@@ -1,3 +1,4 @@
+export type * from './conditional-access.ts';
 export type * from './credential-addition.ts';
 export type * from './directory-audit.ts';
 export type * from './ingest.ts';
