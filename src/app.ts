@@ -2,8 +2,14 @@ import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createApiKeys } from './api/auth/api-keys.ts';
 import { createAuthenticator, createRequirePermission } from './api/auth/authenticate.ts';
+import { createJwtVerifier } from './api/auth/jwt-verifier.ts';
 import { createOidcVerifier } from './api/auth/oidc-verifier.ts';
 import { createRateLimiter } from './api/auth/rate-limiter.ts';
+import { createAccessState } from './api/authz/access-state.ts';
+import { authzRoutes } from './api/authz/authz-routes.ts';
+import { createTrustedProxies } from './api/authz/client-address.ts';
+import { createDecisionPoint } from './api/authz/decision-point.ts';
+import { createDecisionRecorder } from './api/authz/decision-recorder.ts';
 import { installErrorHandling } from './api/error-handler.ts';
 import { graphRoutes } from './api/graph/graph-routes.ts';
 import { healthRoutes } from './api/health/health-routes.ts';
@@ -61,19 +67,39 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return metrics.registry.metrics();
     },
   );
+  const ingestDeps = {
+    store,
+    config,
+    enrich: deps.intel !== null,
+    ...(deps.intel ? { intel: deps.intel } : {}),
+    observe: metrics.observe,
+    ingest: createIngestQueries(store),
+  };
   await app.register(ingestRoutes, {
-    deps: {
-      store,
-      config,
-      enrich: deps.intel !== null,
-      ...(deps.intel ? { intel: deps.intel } : {}),
-      observe: metrics.observe,
-      ingest: createIngestQueries(store),
-    },
+    deps: ingestDeps,
     bodyLimitBytes: config.bodyLimitBytes,
     requireIngest: requirePermission('Ingest.Write'),
   });
-  await app.register(graphRoutes, { deps: { store, config }, requirePermission });
+
+  // Access decisions read policies and risk from memory; a poll notices other processes' changes.
+  const access = createAccessState(store, config);
+  await access.refresh();
+  access.start((err) => app.log.error({ err }, 'reloading policies and risk failed'));
+  const recorder = createDecisionRecorder(ingestDeps, (err) =>
+    app.log.error({ err }, 'recording decisions failed'),
+  );
+  app.addHook('onClose', async () => {
+    access.stop();
+    await recorder.close();
+  });
+  const onChange = () => access.refresh();
+  await app.register(graphRoutes, { deps: { store, config }, requirePermission, onChange });
+  await app.register(authzRoutes, {
+    decisions: createDecisionPoint({ state: access, intel: deps.intel, recorder, config }),
+    workloadTokens: config.workloadIssuers.length > 0 ? createJwtVerifier(config.workloadIssuers) : null,
+    proxies: createTrustedProxies(config.trustedProxies),
+    requireDecide: requirePermission('Authz.Decide'),
+  });
   openApiRoute(app, requirePermission(null));
   return app;
 }

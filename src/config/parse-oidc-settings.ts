@@ -143,6 +143,14 @@ export function parseOidcIssuers(raw: unknown): Parsed<readonly OidcIssuerSettin
   return { value: Object.freeze(issuers) };
 }
 
+/** The variables of the issuer whose workload tokens `/authz/nginx` verifies. */
+export const WORKLOAD_ISSUER_ENV: Readonly<Record<IssuerField, string>> = {
+  issuer: 'VIGIL_AUTHZ_ISSUER',
+  audience: 'VIGIL_AUTHZ_AUDIENCE',
+  jwksUrl: 'VIGIL_AUTHZ_JWKS_URL',
+  tenantId: 'VIGIL_AUTHZ_TENANT_ID',
+};
+
 /**
  * Reads the single issuer the environment configures (`VIGIL_OIDC_ISSUER`, `VIGIL_OIDC_AUDIENCE`
  * (comma-separated for several), `VIGIL_OIDC_JWKS_URL`, `VIGIL_OIDC_TENANT_ID`); undefined when none
@@ -151,10 +159,24 @@ export function parseOidcIssuers(raw: unknown): Parsed<readonly OidcIssuerSettin
 export function oidcIssuersFromEnv(
   env: NodeJS.ProcessEnv,
 ): Parsed<readonly OidcIssuerSettings[]> | undefined {
+  return issuersFromEnv(env, OIDC_ENV);
+}
+
+/** The workload token issuer of the environment (`VIGIL_AUTHZ_*`), read as `oidcIssuersFromEnv` reads its own. */
+export function workloadIssuersFromEnv(
+  env: NodeJS.ProcessEnv,
+): Parsed<readonly OidcIssuerSettings[]> | undefined {
+  return issuersFromEnv(env, WORKLOAD_ISSUER_ENV);
+}
+
+function issuersFromEnv(
+  env: NodeJS.ProcessEnv,
+  names: Readonly<Record<IssuerField, string>>,
+): Parsed<readonly OidcIssuerSettings[]> | undefined {
   const raw: Record<string, unknown> = {};
   let any = false;
   for (const field of ISSUER_FIELDS) {
-    const v = env[OIDC_ENV[field]];
+    const v = env[names[field]];
     if (v !== undefined && v !== '') {
       raw[field] = v;
       any = true;
@@ -162,7 +184,7 @@ export function oidcIssuersFromEnv(
   }
   if (!any) return undefined;
   const problems: string[] = [];
-  const issuer = parseIssuer(raw, (field) => OIDC_ENV[field], problems);
+  const issuer = parseIssuer(raw, (field) => names[field], problems);
   if (issuer === null) return { error: problems };
   return { value: Object.freeze([issuer]) };
 }

@@ -40,6 +40,15 @@ export interface Config {
   oidcIssuers: readonly OidcIssuerSettings[];
   /** Requests per minute each caller (unauthenticated: each client address) may make; 0 turns limits off. */
   rateLimitPerMinute: number;
+  /** Issuers of the workload access tokens `GET /authz/nginx` verifies (the tokens gateways see). */
+  workloadIssuers: readonly OidcIssuerSettings[];
+  /** Peers (CIDRs) whose `X-Forwarded-For` / `X-Real-IP` name the client address of a decision. */
+  trustedProxies: readonly string[];
+  /**
+   * Conditional Access also for what Entra leaves out of scope (managed identities, multi-tenant
+   * apps): `true` for every tenant, a list of tenant ids for those, or `false` (Entra's scope).
+   */
+  caEnforceOutOfScope: boolean | readonly string[];
 }
 
 /** An OIDC issuer whose access tokens are accepted. */

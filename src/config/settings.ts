@@ -1,5 +1,6 @@
+import { parseCidr } from '../enrich/parse-cidr.ts';
 import { leakSettingsFromEnv, parseLeakSettings } from './parse-leak-settings.ts';
-import { oidcIssuersFromEnv, parseOidcIssuers } from './parse-oidc-settings.ts';
+import { oidcIssuersFromEnv, parseOidcIssuers, workloadIssuersFromEnv } from './parse-oidc-settings.ts';
 import { parseThreatIntelSettings, threatIntelFromEnv } from './parse-threat-intel-settings.ts';
 import type { Config, SettingSpec } from './schema.ts';
 
@@ -163,5 +164,52 @@ export const settings = [
     env: 'VIGIL_RATE_LIMIT_PER_MINUTE',
     default: 6000,
     parse: integer(0, 10_000_000),
+  }),
+  // Workload token issuers for the decision point: a list in the file, or one from VIGIL_AUTHZ_*.
+  spec({
+    key: 'workloadIssuers',
+    env: 'VIGIL_AUTHZ_ISSUER',
+    default: Object.freeze([]),
+    parse: parseOidcIssuers,
+    parseEnv: workloadIssuersFromEnv,
+    secret: true,
+  }),
+  spec({
+    key: 'trustedProxies',
+    env: 'VIGIL_TRUSTED_PROXIES',
+    default: Object.freeze(['127.0.0.1/32', '::1/128']),
+    parse(raw) {
+      const list =
+        typeof raw === 'string'
+          ? raw
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean)
+          : raw;
+      if (!Array.isArray(list))
+        return { error: 'must be a list of CIDRs (comma-separated in the environment)' };
+      const bad = list.filter((c) => typeof c !== 'string' || parseCidr(c) === null);
+      if (bad.length > 0) return { error: `not a CIDR: ${bad.map((b) => JSON.stringify(b)).join(', ')}` };
+      return { value: Object.freeze([...(list as string[])]) };
+    },
+  }),
+  spec({
+    key: 'caEnforceOutOfScope',
+    env: 'VIGIL_CA_ENFORCE_OUT_OF_SCOPE',
+    default: false,
+    parse(raw) {
+      const asFlag = flag(raw);
+      if ('value' in asFlag) return asFlag;
+      const list =
+        typeof raw === 'string'
+          ? raw
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean)
+          : raw;
+      if (Array.isArray(list) && list.length > 0 && list.every((t) => typeof t === 'string' && GUID.test(t)))
+        return { value: Object.freeze(list.map((t: string) => t.toLowerCase())) };
+      return { error: 'must be true, false or a list of tenant ids' };
+    },
   }),
 ] as const;

@@ -271,6 +271,19 @@ export interface UnplacedCredentialAuditTable {
   activity_date_time: string;
 }
 
+/** A Conditional Access policy or a named location: its Graph JSON and the columns lists use. */
+export interface ConditionalAccessObjectTable {
+  tenant_id: string;
+  id: string;
+  display_name: string;
+  /** A policy's state; a named location's kind (`ip` or `country`). */
+  kind: string;
+  created_date_time: string;
+  modified_date_time: string;
+  /** The Graph object as JSON. */
+  body: string;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   counters: CounterTable;
@@ -292,4 +305,6 @@ export interface Database {
   taxii_polls: TaxiiPollTable;
   credential_additions: CredentialAdditionTable;
   unplaced_credential_audits: UnplacedCredentialAuditTable;
+  ca_policies: ConditionalAccessObjectTable;
+  named_locations: ConditionalAccessObjectTable;
 }

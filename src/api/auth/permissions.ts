@@ -13,6 +13,7 @@ export const permissions = [
   'Policy.ReadWrite.ConditionalAccess',
   'Ingest.Write',
   'Metrics.Read',
+  'Authz.Decide',
 ] as const;
 
 /** A permission name. */

@@ -9,13 +9,14 @@ export const roles = [
   'global-reader',
   'global-administrator',
   'conditional-access-administrator',
+  'gateway',
 ] as const;
 
 /** A role name as written on the command line and stored with a key. */
 export type Role = (typeof roles)[number];
 
-/** A role that is an Entra directory role (every role but `ingest`). */
-export type DirectoryRole = Exclude<Role, 'ingest'>;
+/** A role that is an Entra directory role (every role but `ingest` and `gateway`). */
+export type DirectoryRole = Exclude<Role, 'ingest' | 'gateway'>;
 
 /**
  * What each role may do, every permission spelled out (implied reads included) so the table reads
@@ -59,6 +60,7 @@ export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
     'Policy.ReadWrite.ConditionalAccess',
     'Ingest.Write',
     'Metrics.Read',
+    'Authz.Decide',
   ],
   'global-administrator': [
     'IdentityRiskyServicePrincipal.Read.All',
@@ -70,12 +72,15 @@ export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
     'Policy.ReadWrite.ConditionalAccess',
     'Ingest.Write',
     'Metrics.Read',
+    'Authz.Decide',
   ],
   'conditional-access-administrator': [
     'Application.Read.All',
     'Policy.Read.All',
     'Policy.ReadWrite.ConditionalAccess',
   ],
+  // A gateway asks for access decisions (`POST /authz/decisions`) and reads nothing else.
+  gateway: ['Authz.Decide'],
 };
 
 /** Entra's directory role template ids, as an access token's `wids` claim lists them. */

@@ -234,3 +234,50 @@ export const servicePrincipalIdsBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const idList = Type.Array(Type.String());
+
+/** conditionalAccessPolicy, with the conditions that apply to workload identities. */
+export const conditionalAccessPolicySchema = entity('conditionalAccessPolicy', {
+  id: str,
+  displayName: str,
+  description: nstr,
+  state: str,
+  createdDateTime: str,
+  modifiedDateTime: str,
+  templateId: nstr,
+  conditions: Type.Object({
+    applications: Type.Object({ includeApplications: idList, excludeApplications: idList }),
+    clientApplications: Type.Object({ includeServicePrincipals: idList, excludeServicePrincipals: idList }),
+    servicePrincipalRiskLevels: idList,
+    locations: Type.Union([Type.Object({ includeLocations: idList, excludeLocations: idList }), Type.Null()]),
+    users: Type.Union([
+      Type.Object({
+        includeUsers: idList,
+        excludeUsers: idList,
+        includeGroups: idList,
+        excludeGroups: idList,
+        includeRoles: idList,
+        excludeRoles: idList,
+      }),
+      Type.Null(),
+    ]),
+    clientAppTypes: idList,
+  }),
+  grantControls: Type.Object({ operator: str, builtInControls: idList }),
+  sessionControls: Type.Null(),
+});
+
+/** namedLocation: `ipNamedLocation` or `countryNamedLocation`, told apart by `@odata.type`. */
+export const namedLocationSchema = entity('namedLocation', {
+  '@odata.type': str,
+  id: str,
+  displayName: str,
+  createdDateTime: str,
+  modifiedDateTime: str,
+  isTrusted: Type.Boolean(),
+  ipRanges: Type.Array(Type.Object({ '@odata.type': str, cidrAddress: str })),
+  countriesAndRegions: idList,
+  includeUnknownCountriesAndRegions: Type.Boolean(),
+  countryLookupMethod: str,
+});

@@ -9,6 +9,8 @@ import type { GraphDeps } from './collection-source.ts';
 export interface GraphRouteOptions {
   deps: GraphDeps;
   requirePermission: (permission: Permission) => preHandlerAsyncHookHandler;
+  /** Applies a change of risk or policy to this process's access decisions before the reply. */
+  onChange: () => Promise<void>;
 }
 
 export { callerOf } from '../auth/authenticate.ts';

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { applicationRoutes } from './applications.ts';
+import { conditionalAccessRoutes } from './conditional-access-routes.ts';
 import { directoryAuditRoutes } from './directory-audits.ts';
 import { graphVersions } from './graph-request.ts';
 import type { GraphRouteOptions } from './graph-route-options.ts';
@@ -15,6 +16,7 @@ const resources = [
   applicationRoutes,
   signInRoutes,
   directoryAuditRoutes,
+  conditionalAccessRoutes,
 ];
 
 /** Every Graph-compatible route, under `/v1.0` and `/beta` alike (shapes differ where Graph's do). */

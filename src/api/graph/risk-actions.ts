@@ -9,6 +9,7 @@ import type { Store } from '../../store/open-store.ts';
 import { createIngestQueries, emptyBatch } from '../../store/queries/ingest-queries.ts';
 import { createRiskQueries } from '../../store/queries/risk-queries.ts';
 import type { Database } from '../../store/schema.ts';
+import { createAdminAudit } from './admin-audit.ts';
 
 /** Graph accepts at most 60 service principal ids per confirmCompromised or dismiss request. */
 export const MAX_IDS_PER_CALL = 60;
@@ -36,7 +37,7 @@ export interface ActionResult {
 /** The administrator actions on risky service principals: confirm compromised and dismiss. */
 export function createRiskActions(store: Store, now: () => string = () => new Date().toISOString()) {
   const risk = createRiskQueries(store);
-  const ingest = createIngestQueries(store);
+  const audit = createAdminAudit(store, now);
 
   const checkIds = (ids: readonly string[]): string[] => {
     assertThat(ids.length > 0, 'BadRequest', 'servicePrincipalIds must name at least one service principal.');
@@ -116,39 +117,25 @@ export function createRiskActions(store: Store, now: () => string = () => new Da
     return { changed, unknown: wanted.filter((id) => !present.has(id)) };
   };
 
-  // Every admin action is also written to the audit log, where `/auditLogs/directoryAudits` and
-  // the exports read it alongside the directory's own events.
-  const recordAudit = async (
+  // Every admin action is also written to the audit log.
+  const recordAudit = (
     tenantId: string,
     verb: keyof typeof ACTIVITY,
     principalIds: readonly string[],
     actor: AuditActor,
-  ): Promise<void> => {
-    const at = now();
-    const name = ACTIVITY[verb];
-    const audit: DirectoryAudit = {
-      tenantId,
-      id: `Vigil_${randomUUID()}`,
-      activityDateTime: at,
-      activityDisplayName: name,
-      activity: normaliseActivityName(name),
+  ): Promise<void> =>
+    audit.record(tenantId, {
+      activity: ACTIVITY[verb],
       category: 'IdentityProtection',
       operationType: 'Update',
-      result: 'success',
-      resultReason: null,
-      loggedByService: 'Vigil',
-      correlationId: randomUUID(),
-      initiatedBy: actor,
       targets: principalIds.map((id) => ({
         id,
         displayName: null,
         type: 'ServicePrincipal',
         modifiedProperties: [],
       })),
-      additionalDetails: [],
-    };
-    await ingest.writeBatch({ ...emptyBatch(), audits: [{ audit, credentialChanges: [] }] }, at);
-  };
+      actor,
+    });
 
   return {
     /** The ids, checked and normalised, that name no service principal of the tenant. */

@@ -220,6 +220,8 @@ export async function riskyServicePrincipalRoutes(
           initiatedBy: caller.actorId,
           audit: auditActorOf(caller),
         });
+        // The next access decision must see the new risk, not the next poll's.
+        await options.onChange();
         return reply.code(204).send();
       },
     );

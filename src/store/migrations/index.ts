@@ -7,6 +7,7 @@ import { credentialAdditions } from './2026-11-27-0006-credential-additions.ts';
 import { failedSignInsAndTaxiiPolls } from './2026-11-27-0007-failed-sign-ins-and-taxii-polls.ts';
 import { unplacedCredentialAudits } from './2026-11-27-0008-unplaced-credential-audits.ts';
 import { apiPageIndexes } from './2026-11-27-0009-api-page-indexes.ts';
+import { conditionalAccess } from './2026-11-27-0010-conditional-access.ts';
 
 /** Every migration, by name; names sort in the order they apply. An explicit list: no directory scanning. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0007-failed-sign-ins-and-taxii-polls': failedSignInsAndTaxiiPolls,
   '2026-11-27-0008-unplaced-credential-audits': unplacedCredentialAudits,
   '2026-11-27-0009-api-page-indexes': apiPageIndexes,
+  '2026-11-27-0010-conditional-access': conditionalAccess,
 };

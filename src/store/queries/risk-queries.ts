@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DetectionRisk, PrincipalRisk, RiskHistoryEntry } from '../../domain/index.ts';
 import type { Store } from '../open-store.ts';
 import type { Database, RiskDetectionTable, RiskHistoryTable, RiskyPrincipalTable } from '../schema.ts';
+import { bumpCounter } from './bump-counter.ts';
 
 /** Filters for listing detections. */
 export interface DetectionFilter {
@@ -67,6 +68,8 @@ export function createRiskQueries(store: Store) {
           }),
         )
         .execute();
+      // Decision points hold risk in memory: the counter tells them to reload.
+      await bumpCounter(db, 'risk_version');
     },
     async appendHistory(
       db: Kysely<Database>,

@@ -1,0 +1,156 @@
+import type { Config } from '../../config/schema.ts';
+import type {
+  AccessPrincipal,
+  ConditionalAccessPolicy,
+  NamedLocation,
+  RiskLevel,
+  RiskState,
+} from '../../domain/index.ts';
+import { type CompiledPolicies, compilePolicies } from '../../policies/compile-policies.ts';
+import type { Store } from '../../store/open-store.ts';
+import { readCounters } from '../../store/queries/bump-counter.ts';
+import { createConditionalAccessQueries } from '../../store/queries/conditional-access-queries.ts';
+
+/** A principal's risk as decisions read it. */
+export interface HeldRisk {
+  level: RiskLevel;
+  state: RiskState;
+}
+
+const NO_RISK: HeldRisk = Object.freeze({ level: 'none', state: 'none' });
+const PRINCIPAL_TTL_MS = 60_000;
+const MAX_PRINCIPALS = 200_000;
+
+/** Whether out-of-scope principals are enforced for a tenant. */
+export function enforcesOutOfScope(config: Pick<Config, 'caEnforceOutOfScope'>, tenantId: string): boolean {
+  const v = config.caEnforceOutOfScope;
+  return typeof v === 'boolean' ? v : v.includes(tenantId);
+}
+
+/**
+ * What decisions read, held in memory: each tenant's compiled policies, every principal's current
+ * risk, and the principals asked about. A poll of two counters (a few hundred microseconds) tells
+ * whether policies or risk changed in any process; only then is anything reloaded. A change made
+ * in this process is applied at once through `refresh()`.
+ */
+export function createAccessState(
+  store: Store,
+  config: Pick<Config, 'caEnforceOutOfScope'>,
+  options: { pollMs?: number } = {},
+) {
+  const queries = createConditionalAccessQueries(store);
+  let policies = new Map<string, CompiledPolicies>();
+  let risk = new Map<string, HeldRisk>();
+  const principals = new Map<string, { principal: AccessPrincipal | null; at: number }>();
+  let versions = { risk_version: -1, policy_version: -1 };
+  let timer: NodeJS.Timeout | null = null;
+  let refreshing: Promise<void> | null = null;
+  const empty = new Map<string, CompiledPolicies>();
+
+  const loadPolicies = async (): Promise<void> => {
+    const [all, locations] = await Promise.all([
+      queries.list('ca_policies'),
+      queries.list('named_locations'),
+    ]);
+    const byTenant = new Map<string, { p: ConditionalAccessPolicy[]; l: NamedLocation[] }>();
+    const slot = (t: string) => {
+      let s = byTenant.get(t);
+      if (!s) byTenant.set(t, (s = { p: [], l: [] }));
+      return s;
+    };
+    for (const { tenantId, ...p } of all) slot(tenantId).p.push(p as ConditionalAccessPolicy);
+    for (const { tenantId, ...l } of locations) slot(tenantId).l.push(l as NamedLocation);
+    const next = new Map<string, CompiledPolicies>();
+    for (const [tenantId, { p, l }] of byTenant) {
+      next.set(tenantId, compilePolicies(p, l, { enforceOutOfScope: enforcesOutOfScope(config, tenantId) }));
+    }
+    policies = next;
+  };
+
+  const loadRisk = async (): Promise<void> => {
+    // Only principals with some risk are held: every other one reads as none.
+    const rows = await store.db
+      .selectFrom('risky_principals')
+      .select(['tenant_id', 'principal_id', 'risk_level', 'risk_state'])
+      .where('risk_level', '!=', 'none')
+      .execute();
+    const next = new Map<string, HeldRisk>();
+    for (const r of rows) {
+      next.set(`${r.tenant_id}|${r.principal_id}`, {
+        level: r.risk_level as RiskLevel,
+        state: r.risk_state as RiskState,
+      });
+    }
+    risk = next;
+  };
+
+  const refreshOnce = async (): Promise<void> => {
+    const now = await readCounters(store.db);
+    const tasks: Promise<void>[] = [];
+    if (now.policy_version !== versions.policy_version) tasks.push(loadPolicies());
+    if (now.risk_version !== versions.risk_version) tasks.push(loadRisk());
+    await Promise.all(tasks);
+    versions = now;
+  };
+
+  const state = {
+    /** Reloads what changed since the last look; concurrent calls share one reload. */
+    refresh(): Promise<void> {
+      if (refreshing) return refreshing.then(() => refreshOnce());
+      refreshing = refreshOnce().finally(() => {
+        refreshing = null;
+      });
+      return refreshing;
+    },
+    /** Polls for changes made by other processes until stopped. */
+    start(onError: (err: unknown) => void): void {
+      if (timer) return;
+      timer = setInterval(() => state.refresh().catch(onError), options.pollMs ?? 250);
+      timer.unref();
+    },
+    stop(): void {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+    /** The tenant's compiled policies (none compiled yet: an empty set). */
+    policiesOf(tenantId: string): CompiledPolicies | undefined {
+      return policies.get(tenantId) ?? empty.get(tenantId);
+    },
+    riskOf(tenantId: string, principalId: string): HeldRisk {
+      return risk.get(`${tenantId}|${principalId}`) ?? NO_RISK;
+    },
+    /**
+     * The inventory's view of a principal, cached for a minute; null when the inventory does not
+     * know it (the caller then decides from the token alone).
+     */
+    async principalOf(tenantId: string, id: string): Promise<AccessPrincipal | null> {
+      const key = `${tenantId}|${id}`;
+      const hit = principals.get(key);
+      const at = Date.now();
+      if (hit && at - hit.at < PRINCIPAL_TTL_MS) return hit.principal;
+      const row = await store.db
+        .selectFrom('service_principals')
+        .select(['id', 'app_id', 'kind', 'app_owner_organization_id'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      const principal: AccessPrincipal | null = row
+        ? {
+            id: row.id,
+            appId: row.app_id ?? '',
+            kind: row.kind as AccessPrincipal['kind'],
+            // An application whose owner the inventory does not know is taken as the tenant's own.
+            singleTenant:
+              row.app_owner_organization_id === null || row.app_owner_organization_id === tenantId,
+          }
+        : null;
+      if (principals.size >= MAX_PRINCIPALS) principals.clear();
+      principals.set(key, { principal, at });
+      return principal;
+    },
+  };
+  return state;
+}
+
+/** The in-memory state decisions read. */
+export type AccessState = ReturnType<typeof createAccessState>;
