@@ -6,6 +6,7 @@ import { registerImportCommand } from './import-command.ts';
 import { registerIntelPollCommand } from './intel-poll-command.ts';
 import { registerKeysCommand } from './keys-command.ts';
 import { registerLeaksCommand } from './leaks-command.ts';
+import { registerPoliciesCommand } from './policies-command.ts';
 import { registerQuarantineCommand } from './quarantine-command.ts';
 import { registerRiskyCommands } from './risky-command.ts';
 import { registerServeCommand } from './serve-command.ts';
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   registerDetectCommands(program);
   registerIntelPollCommand(program);
   registerSimulateCommand(program);
+  registerPoliciesCommand(program);
   program
     .command('migrate')
     .description('apply pending store migrations (serve and every command also do this on start)')

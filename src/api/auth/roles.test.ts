@@ -76,5 +76,8 @@ test('directory role template ids (wids) map to their roles, in any case', () =>
   assert.equal(roleOfTemplateId('b1be1c3e-b65d-4f19-8427-f6fa0d97feb9'), 'conditional-access-administrator');
   // The default member role every user holds grants nothing here.
   assert.equal(roleOfTemplateId('b79fbf4d-3ef9-4689-8143-76b194e85509'), undefined);
-  assert.deepEqual(Object.keys(roleTemplateIds).sort(), roles.filter((r) => r !== 'ingest' && r !== 'gateway').sort());
+  assert.deepEqual(
+    Object.keys(roleTemplateIds).sort(),
+    roles.filter((r) => r !== 'ingest' && r !== 'gateway').sort(),
+  );
 });

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { ConditionalAccessPolicy, NamedLocation } from '../../domain/index.ts';
 import { ApiError } from '../../errors/api-error.ts';
+import { policyWhatIf } from '../../jobs/policy-what-if.ts';
 import { checkLocationReferences, policiesUsingLocation } from '../../policies/location-references.ts';
 import { validateNamedLocation } from '../../policies/validate-named-location.ts';
 import { validatePolicy } from '../../policies/validate-policy.ts';
@@ -12,6 +13,7 @@ import {
   createConditionalAccessQueries,
 } from '../../store/queries/conditional-access-queries.ts';
 import type { ConditionalAccessObjectTable } from '../../store/schema.ts';
+import { enforcesOutOfScope } from '../authz/access-state.ts';
 import type { QueryModel } from '../odata/query-model.ts';
 import { createAdminAudit } from './admin-audit.ts';
 import { type CollectionSource, getEntity, listCollection } from './collection-source.ts';
@@ -286,6 +288,34 @@ export async function conditionalAccessRoutes(
   };
   register(policies);
   register(namedLocations);
+
+  // What-if: a proposed policy replayed over the recorded sign-ins; it changes nothing.
+  app.post<{ Body: { policy?: unknown; days?: unknown } }>(
+    `${policies.path}/evaluate`,
+    { preHandler: read, bodyLimit: 256 * 1024, schema: { tags } },
+    async (request) => {
+      const caller = callerOf(request);
+      const body = (request.body ?? {}) as { policy?: unknown; days?: unknown };
+      const days = body.days === undefined ? 30 : body.days;
+      if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 90) {
+        throw new ApiError('BadRequest', 'days must be a whole number from 1 to 90.');
+      }
+      const checked = validatePolicy(body.policy, 'create');
+      if ('error' in checked) {
+        throw new ApiError('BadRequest', `policy.${checked.error.message}`);
+      }
+      const error = checkLocationReferences(
+        checked.policy,
+        await queries.list('named_locations', caller.tenantId),
+      );
+      if (error) throw new ApiError('BadRequest', `policy.${error.message}`);
+      return policyWhatIf(deps.store, caller.tenantId, checked.policy, {
+        days,
+        now: new Date().toISOString(),
+        enforceOutOfScope: enforcesOutOfScope(deps.config, caller.tenantId),
+      });
+    },
+  );
 }
 
 /** Named locations and policies as stored, for callers outside the routes (what-if). */
