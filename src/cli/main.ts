@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { withStore } from './context.ts';
 import { registerDetectCommands } from './detect-command.ts';
+import { registerExportCommand } from './export-command.ts';
 import { registerImportCommand } from './import-command.ts';
 import { registerIntelPollCommand } from './intel-poll-command.ts';
 import { registerKeysCommand } from './keys-command.ts';
@@ -31,6 +32,7 @@ export function createProgram(): Command {
   registerIntelPollCommand(program);
   registerSimulateCommand(program);
   registerPoliciesCommand(program);
+  registerExportCommand(program);
   program
     .command('migrate')
     .description('apply pending store migrations (serve and every command also do this on start)')

@@ -3,7 +3,10 @@ import pino from 'pino';
 import { createApiKeys } from '../api/auth/api-keys.ts';
 import { buildApp } from '../app.ts';
 import { loadIpIntel } from '../enrich/ip-intel.ts';
+import { syncConfigSettings } from '../exports/config-settings.ts';
+import { destinationPlugins } from '../exports/destinations/index.ts';
 import { startDetectionSchedule } from '../jobs/detection-schedule.ts';
+import { startExportSchedule } from '../jobs/export-schedule.ts';
 import { startTaxiiPollSchedule } from '../jobs/taxii-poll-schedule.ts';
 import { openContext } from './context.ts';
 
@@ -31,6 +34,8 @@ export function registerServeCommand(program: Command): void {
             `Create narrower keys with: vigil keys create --role ingest\n\n`,
         );
       }
+      // A bad diagnostic setting in the file stops the start, naming its field.
+      await syncConfigSettings(store, config, destinationPlugins);
       const intel = await loadIpIntel();
       const app = await buildApp({ config, store, intel, logger: { level: config.logLevel } });
       const host = opts.host ?? config.host;
@@ -68,6 +73,15 @@ export function registerServeCommand(program: Command): void {
             })
           : null;
 
+      const exports =
+        config.exportIntervalSeconds > 0
+          ? startExportSchedule(store, destinationPlugins, {
+              intervalMs: config.exportIntervalSeconds * 1000,
+              log,
+              onError: (err) => log.error({ err }, 'export delivery failed'),
+            })
+          : null;
+
       let closing = false;
       const shutdown = async (signal: string) => {
         if (closing) return;
@@ -77,6 +91,7 @@ export function registerServeCommand(program: Command): void {
         // written finishes its batch before the store closes.
         await app.close();
         await schedule?.stop();
+        await exports?.stop();
         await taxii?.stop();
         await store.close();
         process.exit(0);

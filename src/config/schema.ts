@@ -49,6 +49,13 @@ export interface Config {
    * apps): `true` for every tenant, a list of tenant ids for those, or `false` (Entra's scope).
    */
   caEnforceOutOfScope: boolean | readonly string[];
+  /**
+   * Diagnostic settings of the configuration file, for every tenant: `{ name, properties }` as the
+   * API takes them; checked against the destination types when `vigil serve` starts.
+   */
+  diagnosticSettings: readonly { name: string; body: unknown }[];
+  /** Seconds between export delivery passes inside `vigil serve`; 0 turns delivery off. */
+  exportIntervalSeconds: number;
 }
 
 /** An OIDC issuer whose access tokens are accepted. */

@@ -12,6 +12,14 @@ function text(raw: unknown): { value: string } | { error: string } {
   return { error: 'must be a non-empty string' };
 }
 
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function optionalText(raw: unknown): { value: string | null } | { error: string } {
   if (raw === null || raw === '') return { value: null };
   return text(raw);
@@ -211,5 +219,33 @@ export const settings = [
         return { value: Object.freeze(list.map((t: string) => t.toLowerCase())) };
       return { error: 'must be true, false or a list of tenant ids' };
     },
+  }),
+  // Only in the file: a list of settings as the API takes them, each with its name.
+  spec({
+    key: 'diagnosticSettings',
+    env: 'VIGIL_DIAGNOSTIC_SETTINGS',
+    default: Object.freeze([]),
+    secret: true,
+    parse(raw) {
+      const list = typeof raw === 'string' ? safeJson(raw) : raw;
+      if (!Array.isArray(list)) return { error: 'must be a list of {"name": …, "properties": …}' };
+      const out: { name: string; body: unknown }[] = [];
+      const problems: string[] = [];
+      list.forEach((s, i) => {
+        if (typeof s !== 'object' || s === null || typeof (s as { name?: unknown }).name !== 'string') {
+          problems.push(`[${i}]: must be an object with a "name"`);
+          return;
+        }
+        const { name, ...body } = s as { name: string };
+        out.push({ name, body });
+      });
+      return problems.length > 0 ? { error: problems } : { value: Object.freeze(out) };
+    },
+  }),
+  spec({
+    key: 'exportIntervalSeconds',
+    env: 'VIGIL_EXPORT_INTERVAL_SECONDS',
+    default: 1,
+    parse: integer(0, 3600),
   }),
 ] as const;

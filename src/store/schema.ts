@@ -284,6 +284,50 @@ export interface ConditionalAccessObjectTable {
   body: string;
 }
 
+/** One change to export: what changed (`ref`), in which category, numbered in commit order. */
+export interface ExportOutboxTable {
+  batch: number;
+  position: number;
+  tenant_id: string;
+  category: string;
+  /** The id of the changed row: a history item, a detection, a sign-in or an audit event. */
+  ref: string;
+  created_at: string;
+}
+
+/** A diagnostic setting: which categories go to which destinations. */
+export interface DiagnosticSettingTable {
+  /** `*` for the configuration file's settings, which apply to every tenant. */
+  tenant_id: string;
+  name: string;
+  /** `,Category,Category,` */
+  categories: string;
+  /** The setting as JSON, secrets included (never shown by the API). */
+  body: string;
+  /** `api` or `config`. */
+  source: string;
+  updated_at: string;
+}
+
+/** Where one destination of a setting stands in one category, and how delivery goes. */
+export interface ExportCursorTable {
+  setting_tenant: string;
+  setting_name: string;
+  /** A stable key of the destination within the setting. */
+  destination: string;
+  category: string;
+  /** The last delivered outbox row. */
+  batch: number;
+  position: number;
+  delivered: number;
+  label: string;
+  last_success_at: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  /** Consecutive failed attempts (0 after a success). */
+  failures: number;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   counters: CounterTable;
@@ -307,4 +351,7 @@ export interface Database {
   unplaced_credential_audits: UnplacedCredentialAuditTable;
   ca_policies: ConditionalAccessObjectTable;
   named_locations: ConditionalAccessObjectTable;
+  export_outbox: ExportOutboxTable;
+  diagnostic_settings: DiagnosticSettingTable;
+  export_cursors: ExportCursorTable;
 }

@@ -14,6 +14,7 @@ export const permissions = [
   'Ingest.Write',
   'Metrics.Read',
   'Authz.Decide',
+  'DiagnosticSettings.ReadWrite.All',
 ] as const;
 
 /** A permission name. */

@@ -30,6 +30,7 @@ const expected: Record<Role, string[]> = {
     'Metrics.Read',
     'Policy.ReadWrite.ConditionalAccess',
     'Authz.Decide',
+    'DiagnosticSettings.ReadWrite.All',
   ],
   'global-administrator': [
     ...READS,
@@ -38,6 +39,7 @@ const expected: Record<Role, string[]> = {
     'Metrics.Read',
     'Policy.ReadWrite.ConditionalAccess',
     'Authz.Decide',
+    'DiagnosticSettings.ReadWrite.All',
   ],
   'conditional-access-administrator': [
     'Application.Read.All',

@@ -61,6 +61,7 @@ export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
     'Ingest.Write',
     'Metrics.Read',
     'Authz.Decide',
+    'DiagnosticSettings.ReadWrite.All',
   ],
   'global-administrator': [
     'IdentityRiskyServicePrincipal.Read.All',
@@ -73,6 +74,7 @@ export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
     'Ingest.Write',
     'Metrics.Read',
     'Authz.Decide',
+    'DiagnosticSettings.ReadWrite.All',
   ],
   'conditional-access-administrator': [
     'Application.Read.All',

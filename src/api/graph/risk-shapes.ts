@@ -37,10 +37,11 @@ export const principalColumns = [
 ] as const;
 
 /** The inventory columns a risk entity shows. */
-export type PrincipalColumns = Pick<
-  ServicePrincipalTable,
-  'app_id' | 'display_name' | 'kind' | 'service_principal_type' | 'account_enabled'
->;
+export type PrincipalColumns = {
+  [K in (typeof principalColumns)[number] extends `sp.${infer C}` ? C : never]:
+    | ServicePrincipalTable[K & keyof ServicePrincipalTable]
+    | null;
+};
 
 /** Graph's servicePrincipalType of an inventory row; null when the principal is not in the inventory. */
 export function servicePrincipalTypeOf(sp: PrincipalColumns | undefined): string | null {

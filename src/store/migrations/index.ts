@@ -8,6 +8,7 @@ import { failedSignInsAndTaxiiPolls } from './2026-11-27-0007-failed-sign-ins-an
 import { unplacedCredentialAudits } from './2026-11-27-0008-unplaced-credential-audits.ts';
 import { apiPageIndexes } from './2026-11-27-0009-api-page-indexes.ts';
 import { conditionalAccess } from './2026-11-27-0010-conditional-access.ts';
+import { exportOutbox } from './2026-11-27-0011-export-outbox.ts';
 
 /** Every migration, by name; names sort in the order they apply. An explicit list: no directory scanning. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0008-unplaced-credential-audits': unplacedCredentialAudits,
   '2026-11-27-0009-api-page-indexes': apiPageIndexes,
   '2026-11-27-0010-conditional-access': conditionalAccess,
+  '2026-11-27-0011-export-outbox': exportOutbox,
 };

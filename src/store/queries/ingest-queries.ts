@@ -18,7 +18,8 @@ import {
   SIGN_IN_AT,
   SIGN_IN_COLUMNS,
 } from '../rows/packed-sign-ins.ts';
-import type { Database, ServicePrincipalTable, SignInArrivalTable } from '../schema.ts';
+import type { Database, DirectoryAuditTable, ServicePrincipalTable, SignInArrivalTable } from '../schema.ts';
+import { enqueueExports, type OutboxCategory } from './export-outbox-queries.ts';
 
 /** Everything one ingest transaction writes. */
 export interface IngestBatch {
@@ -323,6 +324,50 @@ export function createIngestQueries(store: Store) {
     return changed;
   }
 
+  /**
+   * Queues the batch's sign-ins and Vigil's own audit events for export, when some diagnostic
+   * setting exports their categories. A record imported twice is queued twice: delivery is at
+   * least once, and consumers de-duplicate by its id.
+   */
+  async function queueExports(
+    trx: Kysely<Database>,
+    packs: readonly PackedSignIns[],
+    audits: readonly DirectoryAuditTable[],
+  ): Promise<void> {
+    const vigilAudits = audits.filter((a) => a.logged_by_service === 'Vigil');
+    const signIns = packs.some((p) => p.count > 0);
+    if (!signIns && vigilAudits.length === 0) return;
+    const wanted = await trx
+      .selectFrom('diagnostic_settings')
+      .select('categories')
+      .where((eb) =>
+        eb.or([eb('categories', 'like', '%SignInLogs,%'), eb('categories', 'like', '%,AuditLogs,%')]),
+      )
+      .limit(1)
+      .executeTakeFirst();
+    if (!wanted) return;
+    const groups = new Map<string, { tenantId: string; category: OutboxCategory; refs: string[] }>();
+    const add = (tenantId: string, category: OutboxCategory, ref: string) => {
+      const key = `${tenantId}|${category}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { tenantId, category, refs: [] }));
+      g.refs.push(ref);
+    };
+    for (const pack of packs) {
+      for (let row = 0; row < pack.count; row++) {
+        add(
+          packedValue(pack, row, SIGN_IN_AT.tenantId) as string,
+          packedValue(pack, row, SIGN_IN_AT.kind) === 'managedIdentity'
+            ? 'ManagedIdentitySignInLogs'
+            : 'ServicePrincipalSignInLogs',
+          packedValue(pack, row, SIGN_IN_AT.id) as string,
+        );
+      }
+    }
+    for (const a of vigilAudits) add(a.tenant_id, 'AuditLogs', a.id);
+    for (const g of groups.values()) await enqueueExports(trx, g.tenantId, g.category, g.refs);
+  }
+
   return {
     /**
      * Writes one batch, or several together, in one transaction; records already stored (same
@@ -359,6 +404,7 @@ export function createIngestQueries(store: Store) {
           );
         const audits = batch.audits.map((a) => auditToRow(a.audit, seq));
         const storedAudits = await insertRows(trx, 'directory_audits', ['tenant_id', 'id'], audits);
+        await queueExports(trx, packs, audits);
         await insertRows(trx, 'service_principals', ['tenant_id', 'id'], principalRows);
         for (const { credentialChanges } of batch.audits) {
           for (const c of credentialChanges) await applyCredentialChange(trx, c, now);

@@ -3,6 +3,7 @@ import type { DetectionRisk, PrincipalRisk, RiskHistoryEntry } from '../../domai
 import type { Store } from '../open-store.ts';
 import type { Database, RiskDetectionTable, RiskHistoryTable, RiskyPrincipalTable } from '../schema.ts';
 import { bumpCounter } from './bump-counter.ts';
+import { enqueueExports } from './export-outbox-queries.ts';
 
 /** Filters for listing detections. */
 export interface DetectionFilter {
@@ -93,6 +94,7 @@ export function createRiskQueries(store: Store) {
           activity_risk_event_types: JSON.stringify(entry.activity.riskEventTypes),
         })
         .execute();
+      await enqueueExports(db, tenantId, 'RiskyServicePrincipals', [id]);
     },
     /** A principal's history, oldest first. */
     history(tenantId: string, principalId: string): Promise<RiskHistoryTable[]> {
@@ -113,6 +115,7 @@ export function createRiskQueries(store: Store) {
         .values(row)
         .onConflict((oc) => oc.columns(['tenant_id', 'id']).doUpdateSet(changing))
         .execute();
+      await enqueueExports(db, row.tenant_id, 'ServicePrincipalRiskEvents', [row.id]);
     },
     async detectionsOf(
       db: Kysely<Database>,
@@ -141,13 +144,20 @@ export function createRiskQueries(store: Store) {
       detail: string,
       at: string,
     ): Promise<void> {
-      await db
+      const settled = await db
         .updateTable('risk_detections')
         .set({ risk_state: state, risk_detail: detail, last_updated_date_time: at })
         .where('tenant_id', '=', tenantId)
         .where('principal_id', '=', principalId)
         .where('risk_state', 'in', ['atRisk', 'confirmedCompromised'])
+        .returning('id')
         .execute();
+      await enqueueExports(
+        db,
+        tenantId,
+        'ServicePrincipalRiskEvents',
+        settled.map((r) => r.id),
+      );
     },
     listDetections(f: DetectionFilter): Promise<RiskDetectionTable[]> {
       let q = store.db.selectFrom('risk_detections').selectAll().where('tenant_id', '=', f.tenantId);

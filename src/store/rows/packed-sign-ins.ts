@@ -40,6 +40,7 @@ const WIDTH = SIGN_IN_COLUMNS.length;
 /** Positions of the columns the writer reads back (principals seen in logs). */
 export const SIGN_IN_AT = {
   tenantId: SIGN_IN_COLUMNS.indexOf('tenant_id'),
+  id: SIGN_IN_COLUMNS.indexOf('id'),
   kind: SIGN_IN_COLUMNS.indexOf('kind'),
   principalId: SIGN_IN_COLUMNS.indexOf('service_principal_id'),
   principalName: SIGN_IN_COLUMNS.indexOf('service_principal_name'),
