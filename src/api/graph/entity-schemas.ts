@@ -4,10 +4,20 @@ import { type TSchema, Type } from 'typebox';
 // serialiser, which writes only declared properties: a column added to a query never leaks. Every
 // property is optional because `$select` returns a subset.
 
+/**
+ * A schema that also allows null, written as a type list rather than `anyOf`: the serialiser
+ * writes a type list directly, while `anyOf` makes it validate every value to pick a branch — on a
+ * page of a hundred entities, most of the cost of a response.
+ */
+function orNull(schema: TSchema): TSchema {
+  const plain = JSON.parse(JSON.stringify(schema)) as { type: string };
+  return Type.Unsafe({ ...plain, type: [plain.type, 'null'] });
+}
+
 const str = Type.String();
-const nstr = Type.Union([Type.String(), Type.Null()]);
-const nbool = Type.Union([Type.Boolean(), Type.Null()]);
-const nint = Type.Union([Type.Integer(), Type.Null()]);
+const nstr = orNull(Type.String());
+const nbool = orNull(Type.Boolean());
+const nint = orNull(Type.Integer());
 const strings = Type.Array(Type.String());
 
 function entity(title: string, properties: Record<string, TSchema>) {
@@ -53,27 +63,25 @@ export const historyItemSchema = entity('riskyServicePrincipalHistoryItem', {
   ...riskyFields,
   servicePrincipalId: str,
   initiatedBy: nstr,
-  activity: Type.Union([Type.Object({ riskEventTypes: strings, detail: str }), Type.Null()]),
+  activity: orNull(Type.Object({ riskEventTypes: strings, detail: str })),
 });
 
-const geoCoordinates = Type.Union([
+const geoCoordinates = orNull(
   Type.Object({
-    altitude: Type.Union([Type.Number(), Type.Null()]),
-    latitude: Type.Union([Type.Number(), Type.Null()]),
-    longitude: Type.Union([Type.Number(), Type.Null()]),
+    altitude: orNull(Type.Number()),
+    latitude: orNull(Type.Number()),
+    longitude: orNull(Type.Number()),
   }),
-  Type.Null(),
-]);
+);
 
-const signInLocation = Type.Union([
+const signInLocation = orNull(
   Type.Object({
     city: Type.Optional(nstr),
     state: Type.Optional(nstr),
     countryOrRegion: Type.Optional(nstr),
     geoCoordinates: Type.Optional(geoCoordinates),
   }),
-  Type.Null(),
-]);
+);
 
 /** servicePrincipalRiskDetection (`mitreTechniqueId` in beta only). */
 export const riskDetectionSchema = entity('servicePrincipalRiskDetection', {
@@ -180,15 +188,14 @@ export const signInSchema = entity('signIn', {
   correlationId: nstr,
   signInEventTypes: strings,
   isInteractive: Type.Boolean(),
-  managedServiceIdentity: Type.Union([
+  managedServiceIdentity: orNull(
     Type.Object({
       msiType: str,
       associatedResourceId: nstr,
       federatedTokenId: nstr,
       federatedTokenIssuer: nstr,
     }),
-    Type.Null(),
-  ]),
+  ),
 });
 
 const modifiedProperty = Type.Object({ displayName: nstr, oldValue: nstr, newValue: nstr });
@@ -205,14 +212,10 @@ export const directoryAuditSchema = entity('directoryAudit', {
   loggedByService: nstr,
   operationType: nstr,
   initiatedBy: Type.Object({
-    user: Type.Union([
-      Type.Object({ id: nstr, displayName: nstr, userPrincipalName: nstr, ipAddress: nstr }),
-      Type.Null(),
-    ]),
-    app: Type.Union([
+    user: orNull(Type.Object({ id: nstr, displayName: nstr, userPrincipalName: nstr, ipAddress: nstr })),
+    app: orNull(
       Type.Object({ appId: nstr, displayName: nstr, servicePrincipalId: nstr, servicePrincipalName: nstr }),
-      Type.Null(),
-    ]),
+    ),
   }),
   targetResources: Type.Array(
     Type.Object({
@@ -250,8 +253,8 @@ export const conditionalAccessPolicySchema = entity('conditionalAccessPolicy', {
     applications: Type.Object({ includeApplications: idList, excludeApplications: idList }),
     clientApplications: Type.Object({ includeServicePrincipals: idList, excludeServicePrincipals: idList }),
     servicePrincipalRiskLevels: idList,
-    locations: Type.Union([Type.Object({ includeLocations: idList, excludeLocations: idList }), Type.Null()]),
-    users: Type.Union([
+    locations: orNull(Type.Object({ includeLocations: idList, excludeLocations: idList })),
+    users: orNull(
       Type.Object({
         includeUsers: idList,
         excludeUsers: idList,
@@ -260,8 +263,7 @@ export const conditionalAccessPolicySchema = entity('conditionalAccessPolicy', {
         includeRoles: idList,
         excludeRoles: idList,
       }),
-      Type.Null(),
-    ]),
+    ),
     clientAppTypes: idList,
   }),
   grantControls: Type.Object({ operator: str, builtInControls: idList }),
