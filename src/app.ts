@@ -11,13 +11,17 @@ import { createTrustedProxies } from './api/authz/client-address.ts';
 import { createDecisionPoint } from './api/authz/decision-point.ts';
 import { createDecisionRecorder } from './api/authz/decision-recorder.ts';
 import { installErrorHandling } from './api/error-handler.ts';
+import { diagnosticSettingsRoutes } from './api/exports/diagnostic-settings-routes.ts';
 import { graphRoutes } from './api/graph/graph-routes.ts';
 import { healthRoutes } from './api/health/health-routes.ts';
 import { ingestRoutes } from './api/ingest/ingest-routes.ts';
+import { registerExportMetrics } from './api/metrics/export-metrics.ts';
 import { createIngestMetrics } from './api/metrics/ingest-metrics.ts';
 import { openApiRoute, registerOpenApi } from './api/openapi.ts';
 import type { Config } from './config/schema.ts';
 import type { IpIntel } from './enrich/ip-intel.ts';
+import { createExportDelivery } from './exports/deliver.ts';
+import { destinationPlugins } from './exports/destinations/index.ts';
 import type { Store } from './store/open-store.ts';
 import { createIngestQueries } from './store/queries/ingest-queries.ts';
 
@@ -94,6 +98,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const onChange = () => access.refresh();
   await app.register(graphRoutes, { deps: { store, config }, requirePermission, onChange });
+  await app.register(diagnosticSettingsRoutes, {
+    store,
+    plugins: destinationPlugins,
+    requireManage: requirePermission('DiagnosticSettings.ReadWrite.All'),
+  });
+  const exportStatus = createExportDelivery(store, destinationPlugins);
+  registerExportMetrics(metrics.registry, () => exportStatus.status());
   await app.register(authzRoutes, {
     decisions: createDecisionPoint({ state: access, intel: deps.intel, recorder, config }),
     workloadTokens: config.workloadIssuers.length > 0 ? createJwtVerifier(config.workloadIssuers) : null,

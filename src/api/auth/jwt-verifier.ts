@@ -33,8 +33,13 @@ export interface JwtVerifier {
   verify(token: string): Promise<VerifiedToken>;
 }
 
-/** How keys are fetched; tests shorten the waits. */
+/** Tokens remembered as verified at most (the oldest are forgotten first). */
+const MAX_REMEMBERED_TOKENS = 50_000;
+
+/** How keys are fetched and verified tokens remembered; tests shorten the waits. */
 export interface JwtVerifierOptions {
+  /** Seconds a verified token is remembered (within its lifetime); 0 verifies every use. Default 300. */
+  verifiedCacheSeconds?: number;
   /** Milliseconds a JWKS fetch may take. */
   jwksTimeoutMs?: number;
   /** Milliseconds after a fetch before an unknown `kid` may trigger another. */
@@ -145,8 +150,45 @@ export function createJwtVerifier(
     return null;
   };
 
+  // Workloads reuse a token for up to an hour, and a signature check costs far more than the
+  // decision it guards: a verified token is remembered (the full token string is the key, so a
+  // changed byte misses) until it expires, and its lifetime is checked again on every use. The
+  // price: a signing key withdrawn from the JWKS stays honoured for the tokens it already signed,
+  // until they expire or `verifiedCacheSeconds` has passed.
+  const verified = new Map<string, { result: VerifiedToken; exp: number; nbf: number; until: number }>();
+  const cacheMs = (options.verifiedCacheSeconds ?? 300) * 1000;
+
+  const remembered = (token: string): VerifiedToken | null => {
+    const hit = verified.get(token);
+    if (!hit) return null;
+    const now = Date.now();
+    const tolerance = CLOCK_TOLERANCE_SECONDS * 1000;
+    if (now >= hit.until || now - tolerance >= hit.exp) {
+      verified.delete(token);
+      return null;
+    }
+    if (now + tolerance < hit.nbf) return null;
+    return hit.result;
+  };
+
+  const remember = (token: string, result: VerifiedToken): void => {
+    if (cacheMs <= 0) return;
+    if (verified.size >= MAX_REMEMBERED_TOKENS) {
+      // Oldest first: a Map iterates in insertion order.
+      for (const key of verified.keys()) {
+        verified.delete(key);
+        if (verified.size < MAX_REMEMBERED_TOKENS * 0.9) break;
+      }
+    }
+    const exp = typeof result.payload.exp === 'number' ? result.payload.exp * 1000 : 0;
+    const nbf = typeof result.payload.nbf === 'number' ? result.payload.nbf * 1000 : 0;
+    verified.set(token, { result, exp, nbf, until: Date.now() + cacheMs });
+  };
+
   return {
     async verify(token) {
+      const known = remembered(token);
+      if (known) return known;
       let unverified: JWTPayload;
       try {
         unverified = decodeJwt(token);
@@ -182,7 +224,9 @@ export function createJwtVerifier(
       const [tenantId] = named;
       if (tenantId === undefined)
         throw invalid('The token names no tenant ("tid") and its issuer is bound to none.');
-      return { payload, tenantId };
+      const result = { payload, tenantId };
+      remember(token, result);
+      return result;
     },
   };
 }

@@ -55,7 +55,10 @@ export function createAccessState(
     const byTenant = new Map<string, { p: ConditionalAccessPolicy[]; l: NamedLocation[] }>();
     const slot = (t: string) => {
       let s = byTenant.get(t);
-      if (!s) byTenant.set(t, (s = { p: [], l: [] }));
+      if (!s) {
+        s = { p: [], l: [] };
+        byTenant.set(t, s);
+      }
       return s;
     };
     for (const { tenantId, ...p } of all) slot(tenantId).p.push(p as ConditionalAccessPolicy);

@@ -51,11 +51,10 @@ export function createDecisionPoint(deps: {
 
   const noPolicies = (tenantId: string): CompiledPolicies => {
     let c = none.get(tenantId);
-    if (!c)
-      none.set(
-        tenantId,
-        (c = compilePolicies([], [], { enforceOutOfScope: enforcesOutOfScope(deps.config, tenantId) })),
-      );
+    if (!c) {
+      c = compilePolicies([], [], { enforceOutOfScope: enforcesOutOfScope(deps.config, tenantId) });
+      none.set(tenantId, c);
+    }
     return c;
   };
 

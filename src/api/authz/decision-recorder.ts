@@ -45,7 +45,10 @@ export function createDecisionRecorder(
         return;
       }
       let list = queue.get(tenantId);
-      if (!list) queue.set(tenantId, (list = []));
+      if (!list) {
+        list = [];
+        queue.set(tenantId, list);
+      }
       list.push(record);
       queued += 1;
       if (queued >= FLUSH_AT) void recorder.flush();

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { AuditActor, DirectoryAudit } from '../../domain/index.ts';
+import type { AuditActor } from '../../domain/index.ts';
 import { ApiError, assertThat } from '../../errors/api-error.ts';
-import { normaliseActivityName } from '../../ingest/normalise/normalise-activity-name.ts';
 import { detectionId } from '../../risk/detection-id.ts';
 import { nextRisk, type RiskChange } from '../../risk/next-risk.ts';
 import type { Store } from '../../store/open-store.ts';
-import { createIngestQueries, emptyBatch } from '../../store/queries/ingest-queries.ts';
 import { createRiskQueries } from '../../store/queries/risk-queries.ts';
 import type { Database } from '../../store/schema.ts';
 import { createAdminAudit } from './admin-audit.ts';

@@ -350,7 +350,10 @@ export function createIngestQueries(store: Store) {
     const add = (tenantId: string, category: OutboxCategory, ref: string) => {
       const key = `${tenantId}|${category}`;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { tenantId, category, refs: [] }));
+      if (!g) {
+        g = { tenantId, category, refs: [] };
+        groups.set(key, g);
+      }
       g.refs.push(ref);
     };
     for (const pack of packs) {
