@@ -13,8 +13,23 @@ import type { ExportCategory, ExportEnvelope, ExportRecord } from './destination
 
 // Exports carry every property by name: beta's names (the Log Analytics tables use them too) and
 // evolvable enum members spelled out, since no client is there to ask for them.
-const SHAPE: ShapeOptions = { version: 'beta', includeUnknownEnumMembers: true };
+export const EXPORT_SHAPE: ShapeOptions = { version: 'beta', includeUnknownEnumMembers: true };
+const SHAPE = EXPORT_SHAPE;
 const CHUNK = 500;
+
+/** An export record in Azure Monitor's envelope: `properties` is the Graph object. */
+export function exportRecordOf(
+  category: ExportCategory,
+  tenantId: string,
+  time: string,
+  operationName: string,
+  recordId: string,
+  properties: Record<string, unknown>,
+  extra: Partial<ExportEnvelope> = {},
+): ExportRecord {
+  const e = envelope(category, tenantId, time, operationName, recordId, properties, extra);
+  return { id: recordId, category, tenantId, time, envelope: e };
+}
 
 function envelope(
   category: ExportCategory,

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@microsoft/microsoft-graph-client';
 import type { FastifyInstance } from 'fastify';
-import { generate } from 'selfsigned';
 import { Agent } from 'undici';
 import { createApiKeys } from '../../src/api/auth/api-keys.ts';
 import type { Role } from '../../src/api/auth/roles.ts';
@@ -12,6 +11,7 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import type { Store } from '../../src/store/open-store.ts';
+import { selfSignedLoopback } from './self-signed.ts';
 
 /** A Vigil API served over HTTPS on loopback with a self-signed certificate. */
 export interface GraphServer {
@@ -34,21 +34,9 @@ export async function startGraphServer(
   overrides: Partial<Config> = {},
 ): Promise<GraphServer> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-tls-'));
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    extensions: [
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-        ],
-      },
-    ],
-  });
+  const pems = await selfSignedLoopback();
   writeFileSync(join(dir, 'cert.pem'), pems.cert);
-  writeFileSync(join(dir, 'key.pem'), pems.private);
+  writeFileSync(join(dir, 'key.pem'), pems.key);
   const config = loadConfig({
     env: {},
     overrides: {

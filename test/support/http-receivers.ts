@@ -1,4 +1,5 @@
 // Receivers for the HTTP export destinations, on real loopback sockets, that check the wire format
+
 // the way the real services do and answer as they answer:
 //
 // - Splunk HTTP Event Collector (`/services/collector/event`): `Authorization: Splunk <token>`,
@@ -20,7 +21,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { generate } from 'selfsigned';
+import { selfSignedLoopback } from './self-signed.ts';
 
 /** One request a receiver saw. */
 export interface SeenRequest {
@@ -244,20 +245,8 @@ export async function startHecReceiver(options: {
 
 /** A self-signed certificate for `localhost` and 127.0.0.1, as Splunk ships by default. */
 export async function selfSignedTls(): Promise<ReceiverTls> {
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    extensions: [
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-        ],
-      },
-    ],
-  });
-  return { cert: pems.cert, key: pems.private };
+  const pems = await selfSignedLoopback();
+  return { cert: pems.cert, key: pems.key };
 }
 
 /** HEC's answer when its queues are full. */

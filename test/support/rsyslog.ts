@@ -3,8 +3,8 @@ import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import { parseSyslog, type SyslogMessage } from './parse-syslog.ts';
+import { selfSignedLoopback } from './self-signed.ts';
 
 /** Where Debian's `rsyslog` package puts the daemon; `VIGIL_TEST_RSYSLOGD` points elsewhere. */
 const RSYSLOGD_CANDIDATES = ['/usr/sbin/rsyslogd', '/usr/local/sbin/rsyslogd'];
@@ -85,23 +85,11 @@ export async function startRsyslog(options: RsyslogOptions = {}): Promise<Rsyslo
   const tls = options.tls ?? false;
   let caFile: string | null = null;
   if (tls) {
-    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-      keySize: 2048,
-      algorithm: 'sha256',
-      extensions: [
-        {
-          name: 'subjectAltName',
-          altNames: [
-            { type: 2, value: 'localhost' },
-            { type: 7, ip: '127.0.0.1' },
-          ],
-        },
-      ],
-    });
+    const pems = await selfSignedLoopback();
     // Self-signed: the certificate is its own CA.
     writeFileSync(join(dir, 'cert.pem'), pems.cert);
     writeFileSync(join(dir, 'ca.pem'), pems.cert);
-    writeFileSync(join(dir, 'key.pem'), pems.private);
+    writeFileSync(join(dir, 'key.pem'), pems.key);
     caFile = join(dir, 'ca.pem');
   }
   const conf = join(dir, 'rsyslog.conf');

@@ -4,10 +4,10 @@ import {
   type PrincipalColumns,
   riskDetectionJson,
   riskyServicePrincipalJson,
-  type ShapeOptions,
 } from '../../src/api/graph/risk-shapes.ts';
 import { signInJson } from '../../src/api/graph/sign-ins.ts';
 import type { ExportCategory, ExportEnvelope, ExportRecord } from '../../src/exports/destination.ts';
+import { EXPORT_SHAPE, exportRecordOf } from '../../src/exports/render-records.ts';
 import type {
   DirectoryAuditTable,
   RiskDetectionTable,
@@ -19,7 +19,7 @@ import type {
 export const SAMPLE_TENANT = '6c1f4e2a-9b3d-4f7e-8a21-5d0c3b7e9f14';
 
 // As exports render objects: beta names, evolvable enum members spelled out.
-const SHAPE: ShapeOptions = { version: 'beta', includeUnknownEnumMembers: true };
+const SHAPE = EXPORT_SHAPE;
 
 const PAYROLL: PrincipalColumns = {
   app_id: 'b4f1c8e3-6a2d-4d97-8e50-3c9a7f1d2b64',
@@ -38,18 +38,7 @@ function record(
   properties: Record<string, unknown>,
   extra: Partial<ExportEnvelope> = {},
 ): ExportRecord {
-  const envelope: ExportEnvelope = {
-    time,
-    resourceId: `/tenants/${SAMPLE_TENANT}/providers/Microsoft.aadiam`,
-    operationName,
-    operationVersion: '1.0',
-    category,
-    tenantId: SAMPLE_TENANT,
-    ...extra,
-    recordId: id,
-    properties,
-  };
-  return { id, category, tenantId: SAMPLE_TENANT, time, envelope };
+  return exportRecordOf(category, SAMPLE_TENANT, time, operationName, id, properties, extra);
 }
 
 /** A suspicious sign-ins detection, as the outbox renders it; `row` and `sp` override its columns. */

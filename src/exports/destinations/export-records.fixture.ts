@@ -4,16 +4,13 @@
 // invoice service that was attacked with a leaked secret, and a managed identity of a web app.
 
 import { directoryAuditJson } from '../../api/graph/directory-audits.ts';
-import {
-  riskDetectionJson,
-  riskyServicePrincipalJson,
-  type ShapeOptions,
-} from '../../api/graph/risk-shapes.ts';
+import { riskDetectionJson, riskyServicePrincipalJson } from '../../api/graph/risk-shapes.ts';
 import { signInJson } from '../../api/graph/sign-ins.ts';
 import type { DirectoryAudit } from '../../domain/index.ts';
 import { auditToRow } from '../../store/rows/audit-row.ts';
 import type { SignInTable } from '../../store/schema.ts';
 import type { ExportCategory, ExportEnvelope, ExportRecord } from '../destination.ts';
+import { EXPORT_SHAPE, exportRecordOf } from '../render-records.ts';
 
 /** The fixture's Entra tenant. */
 export const FIXTURE_TENANT = '6c1f4e2a-9b3d-4f7e-8a21-5d0c3b7e9f14';
@@ -24,7 +21,7 @@ export const INVOICE_APP = '2e6c9a41-8f3b-4d07-b5a2-6c1e9d4f7b38';
 /** The secret that leaked. */
 export const LEAKED_KEY_ID = 'c41e9b72-8d3a-4f15-a6e0-2b7d9c5f1e48';
 
-const SHAPE: ShapeOptions = { version: 'beta', includeUnknownEnumMembers: true };
+const SHAPE = EXPORT_SHAPE;
 const INVOICE_COLUMNS = {
   app_id: INVOICE_APP,
   display_name: 'invoice-sync-prod',
@@ -41,18 +38,7 @@ function record(
   properties: Record<string, unknown>,
   extra: Partial<ExportEnvelope> = {},
 ): ExportRecord {
-  const envelope: ExportEnvelope = {
-    time,
-    resourceId: `/tenants/${FIXTURE_TENANT}/providers/Microsoft.aadiam`,
-    operationName,
-    operationVersion: '1.0',
-    category,
-    tenantId: FIXTURE_TENANT,
-    ...extra,
-    recordId: id,
-    properties,
-  };
-  return { id, category, tenantId: FIXTURE_TENANT, time, envelope };
+  return exportRecordOf(category, FIXTURE_TENANT, time, operationName, id, properties, extra);
 }
 
 /** A sign-in row of the invoice service; `overrides` replace any column. */
