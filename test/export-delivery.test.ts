@@ -63,8 +63,12 @@ function webhookReceiver() {
       port = (server.address() as AddressInfo).port;
     },
     async stop() {
-      await new Promise<void>((resolve) => server!.close(() => resolve()));
+      if (!server) return;
+      const s = server;
       server = null;
+      // Keep-alive connections of the webhook client would hold close() open.
+      s.closeAllConnections();
+      await new Promise<void>((resolve) => s.close(() => resolve()));
     },
   };
 }
@@ -110,6 +114,7 @@ for (const dialect of dialects) {
       ).key;
     });
     after(async () => {
+      await hook.stop();
       await app.close();
       await t.cleanup();
     });
