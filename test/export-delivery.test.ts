@@ -272,6 +272,65 @@ for (const dialect of dialects) {
       }
     });
 
+    test('a restart resumes where delivery stopped; metrics show it; delivered rows are pruned', async () => {
+      const seen = new Set(storedRecords(storage).map((r) => r.recordId));
+      const before = seen.size;
+      const restarted = createExportDelivery(t.store, destinationPlugins);
+      await restarted.runOnce();
+      assert.equal(storedRecords(storage).length, before, 'nothing delivered twice after a restart');
+      // A new change after the restart is delivered once.
+      const principal = (await api('GET', '/v1.0/identityProtection/riskyServicePrincipals?$top=1')).json()
+        .value[0];
+      await api('POST', '/v1.0/identityProtection/riskyServicePrincipals/dismiss', {
+        servicePrincipalIds: [principal.id],
+      });
+      await restarted.runOnce();
+      const after = storedRecords(storage);
+      const fresh = after.filter((r) => !seen.has(r.recordId));
+      assert.equal(fresh.length, after.length - before, 'only the new change was delivered');
+      assert.ok(fresh.some((r) => r.category === 'RiskyServicePrincipals'));
+
+      const metrics = await api('GET', '/metrics');
+      assert.equal(metrics.statusCode, 200);
+      assert.match(
+        metrics.body,
+        /vigil_export_delivered_records\{setting="siem",destination="storage:[^"]+",category="ServicePrincipalSignInLogs"\} [1-9]/,
+      );
+      assert.match(
+        metrics.body,
+        /vigil_export_pending_records\{setting="siem",destination="webhook:[^"]+",category="RiskyServicePrincipals"\} 0/,
+      );
+
+      const queued = async () =>
+        Number(
+          (
+            await t.store.db
+              .selectFrom('export_outbox')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirst()
+          )?.n,
+        );
+      const { createExportOutboxQueries } = await import('../src/store/queries/export-outbox-queries.ts');
+      const prune = () =>
+        createExportOutboxQueries(t.store).prune(new Date(Date.now() + 60_000).toISOString());
+      assert.ok((await prune()) > 0, 'rows every destination delivered are pruned');
+      assert.equal(await queued(), 0);
+      // A row the webhook has not taken yet stays.
+      await hook.stop();
+      await api('POST', '/v1.0/identityProtection/riskyServicePrincipals/confirmCompromised', {
+        servicePrincipalIds: [principal.id],
+      });
+      await restarted.runOnce();
+      await prune();
+      assert.ok((await queued()) > 0, 'rows the webhook still waits for stay');
+      const waiting = await api('GET', '/metrics');
+      assert.match(
+        waiting.body,
+        /vigil_export_pending_records\{setting="siem",destination="webhook:[^"]+",category="RiskyServicePrincipals"\} 1/,
+      );
+      await restarted.close();
+    });
+
     test('exported risk records match what the Graph API returns for the same ids', async () => {
       const stored = storedRecords(storage);
       const events = stored.filter((r) => r.category === 'ServicePrincipalRiskEvents');

@@ -114,20 +114,33 @@ export function createExportOutboxQueries(store: Store) {
      */
     async prune(before: string): Promise<number> {
       let removed = 0;
-      const cursors = await db
+      // Per category, the cursor furthest behind: everything at or before it was delivered everywhere.
+      const floor = new Map<string, OutboxPosition>();
+      for (const c of await db
         .selectFrom('export_cursors')
-        .select(['category', sql<number>`min(batch)`.as('batch')])
-        .groupBy('category')
-        .execute();
-      const floor = new Map(cursors.map((c) => [c.category, Number(c.batch)]));
+        .select(['category', 'batch', 'position'])
+        .execute()) {
+        const at = { batch: Number(c.batch), position: Number(c.position) };
+        const low = floor.get(c.category);
+        if (!low || at.batch < low.batch || (at.batch === low.batch && at.position < low.position)) {
+          floor.set(c.category, at);
+        }
+      }
       const categories = await db.selectFrom('export_outbox').select('category').distinct().execute();
       for (const { category } of categories) {
-        const below = floor.get(category);
+        const low = floor.get(category);
         let q = db
           .deleteFrom('export_outbox')
           .where('category', '=', category)
           .where('created_at', '<', before);
-        if (below !== undefined) q = q.where('batch', '<', below);
+        if (low) {
+          q = q.where((eb) =>
+            eb.or([
+              eb('batch', '<', low.batch),
+              eb.and([eb('batch', '=', low.batch), eb('position', '<=', low.position)]),
+            ]),
+          );
+        }
         const r = await q.executeTakeFirst();
         removed += Number(r.numDeletedRows);
       }
