@@ -1,3 +1,4 @@
+import { present } from './field-readers.ts';
 import type { Parsed } from './parse-threat-intel-settings.ts';
 import type { LeakSettings, LeakVerifySettings } from './schema.ts';
 
@@ -21,10 +22,6 @@ const SAMPLE_TENANT = '00000000-0000-0000-0000-000000000000';
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function present(x: unknown): boolean {
-  return x !== undefined && x !== null && x !== '';
 }
 
 /**

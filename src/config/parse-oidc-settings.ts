@@ -1,3 +1,4 @@
+import { present, textFields } from './field-readers.ts';
 import type { Parsed } from './parse-threat-intel-settings.ts';
 import type { OidcIssuerSettings } from './schema.ts';
 
@@ -22,10 +23,6 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-function present(x: unknown): boolean {
-  return x !== undefined && x !== null && x !== '';
-}
-
 function parseUrl(text: string): URL | null {
   try {
     return new URL(text);
@@ -41,18 +38,7 @@ function parseIssuer(
   problems: string[],
 ): OidcIssuerSettings | null {
   const before = problems.length;
-  const text = (field: IssuerField, required: boolean): string | null => {
-    const v = raw[field];
-    if (!present(v)) {
-      if (required) problems.push(`${label(field)}: is required`);
-      return null;
-    }
-    if (typeof v !== 'string' || v.trim() === '') {
-      problems.push(`${label(field)}: must be a non-empty string`);
-      return null;
-    }
-    return v.trim();
-  };
+  const text = textFields(raw, label, problems);
 
   // Compared with `iss` exactly, so it is kept as written (Entra's v1 issuers end in a slash).
   const issuer = text('issuer', true);

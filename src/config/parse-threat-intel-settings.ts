@@ -1,3 +1,4 @@
+import { present, textFields } from './field-readers.ts';
 import type { TaxiiFeedSettings, ThreatIntelSettings } from './schema.ts';
 
 /** A parsed setting, or every problem with it. */
@@ -39,10 +40,6 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-function present(x: unknown): boolean {
-  return x !== undefined && x !== null && x !== '';
-}
-
 function integerIn(raw: unknown, min: number, max: number): number | null {
   const n =
     typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
@@ -68,18 +65,7 @@ function parseFeed(
   problems: string[],
 ): TaxiiFeedSettings | null {
   const before = problems.length;
-  const text = (field: FeedField, required: boolean): string | null => {
-    const v = raw[field];
-    if (!present(v)) {
-      if (required) problems.push(`${label(field)}: is required`);
-      return null;
-    }
-    if (typeof v !== 'string' || v.trim() === '') {
-      problems.push(`${label(field)}: must be a non-empty string`);
-      return null;
-    }
-    return v.trim();
-  };
+  const text = textFields(raw, label, problems);
   const integer = (field: FeedField, min: number, max: number): number | null => {
     if (!present(raw[field])) return null;
     const n = integerIn(raw[field], min, max);
