@@ -15,6 +15,7 @@ import { diagnosticSettingsRoutes } from './api/exports/diagnostic-settings-rout
 import { graphRoutes } from './api/graph/graph-routes.ts';
 import { healthRoutes } from './api/health/health-routes.ts';
 import { ingestRoutes } from './api/ingest/ingest-routes.ts';
+import { credentialInventoryRoutes } from './api/inventory/credential-inventory-routes.ts';
 import { registerExportMetrics } from './api/metrics/export-metrics.ts';
 import { createIngestMetrics } from './api/metrics/ingest-metrics.ts';
 import { openApiRoute, registerOpenApi } from './api/openapi.ts';
@@ -102,6 +103,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     store,
     plugins: destinationPlugins,
     requireManage: requirePermission('DiagnosticSettings.ReadWrite.All'),
+  });
+  await app.register(credentialInventoryRoutes, {
+    store,
+    requireRead: requirePermission('Application.Read.All'),
   });
   const exportStatus = createExportDelivery(store, destinationPlugins);
   registerExportMetrics(metrics.registry, () => exportStatus.status());

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { withStore } from './context.ts';
+import { registerCredentialsCommand } from './credentials-command.ts';
 import { registerDetectCommands } from './detect-command.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerImportCommand } from './import-command.ts';
@@ -33,6 +34,7 @@ export function createProgram(): Command {
   registerSimulateCommand(program);
   registerPoliciesCommand(program);
   registerExportCommand(program);
+  registerCredentialsCommand(program);
   program
     .command('migrate')
     .description('apply pending store migrations (serve and every command also do this on start)')

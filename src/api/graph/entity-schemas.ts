@@ -9,7 +9,7 @@ import { type TSchema, Type } from 'typebox';
  * writes a type list directly, while `anyOf` makes it validate every value to pick a branch — on a
  * page of a hundred entities, most of the cost of a response.
  */
-function orNull(schema: TSchema): TSchema {
+export function orNull(schema: TSchema): TSchema {
   const plain = JSON.parse(JSON.stringify(schema)) as { type: string };
   return Type.Unsafe({ ...plain, type: [plain.type, 'null'] });
 }

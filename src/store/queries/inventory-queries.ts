@@ -35,6 +35,50 @@ export function createInventoryQueries(store: Store) {
         .execute();
       return rows.map(rowToCredential);
     },
+    /** The application registration of an app id, if the inventory has it. */
+    async applicationOfAppId(
+      tenantId: string,
+      appId: string,
+    ): Promise<{ id: string; displayName: string | null } | undefined> {
+      const r = await store.db
+        .selectFrom('applications')
+        .select(['id', 'display_name'])
+        .where('tenant_id', '=', tenantId)
+        .where('app_id', '=', appId)
+        .executeTakeFirst();
+      return r ? { id: r.id, displayName: r.display_name } : undefined;
+    },
+    /**
+     * When each credential a principal signed in with was last used, by key id and by certificate
+     * thumbprint: successful sign-ins only, with how many there were.
+     */
+    async credentialUse(
+      tenantId: string,
+      principalId: string,
+    ): Promise<{ keyId: string | null; thumbprint: string | null; lastUsedAt: string; signIns: number }[]> {
+      const rows = await store.db
+        .selectFrom('sign_ins')
+        .select((eb) => [
+          'credential_key_id',
+          'credential_thumbprint',
+          eb.fn.max('created_at').as('last'),
+          eb.fn.countAll().as('n'),
+        ])
+        .where('tenant_id', '=', tenantId)
+        .where('service_principal_id', '=', principalId)
+        .where('status_code', '=', 0)
+        .where((eb) =>
+          eb.or([eb('credential_key_id', 'is not', null), eb('credential_thumbprint', 'is not', null)]),
+        )
+        .groupBy(['credential_key_id', 'credential_thumbprint'])
+        .execute();
+      return rows.map((r) => ({
+        keyId: r.credential_key_id,
+        thumbprint: r.credential_thumbprint,
+        lastUsedAt: String(r.last),
+        signIns: Number(r.n),
+      }));
+    },
     /** Stored rows of the named principals, by id (for joining names and types into other views). */
     async principalRows(
       tenantId: string,
