@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -7,11 +7,11 @@ import type { FastifyInstance } from 'fastify';
 import { createApiKeys } from '../src/api/auth/api-keys.ts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/load.ts';
-import { importFiles } from '../src/ingest/pipeline.ts';
 import type { SimulationLabels } from '../src/simulate/labels.ts';
 import { simulateTenant } from '../src/simulate/simulate-tenant.ts';
 import { createTestStore, dialects, type TestStore } from './support/dialects.ts';
 import { runVigil } from './support/run-vigil.ts';
+import { importSimulatedTenant } from './support/simulated-tenant.ts';
 
 // An administrator remediating a principal first asks which credentials it and its application
 // hold, who added them, and which ones were actually used. The tenant is simulated up to now, with
@@ -37,14 +37,7 @@ for (const dialect of dialects) {
         env: {},
         overrides: { defaultTenantId: labels.tenantId, detectIntervalSeconds: 0 },
       });
-      const logs = readdirSync(out)
-        .filter((e) => e.startsWith('insights-logs-'))
-        .map((e) => join(out, e));
-      await importFiles([join(out, 'inventory'), ...logs], {
-        store: t.store,
-        config: { ...config, ingestWorkers: false },
-        enrich: false,
-      });
+      await importSimulatedTenant(t.store, out, labels.tenantId, { enrich: false });
       app = await buildApp({ config, store: t.store, intel: null, logger: false });
       key = (
         await createApiKeys(t.store).create({

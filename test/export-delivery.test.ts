@@ -12,12 +12,12 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/load.ts';
 import { createExportDelivery } from '../src/exports/deliver.ts';
 import { destinationPlugins } from '../src/exports/destinations/index.ts';
-import { importFiles } from '../src/ingest/pipeline.ts';
 import { runDetections } from '../src/jobs/detection-run.ts';
 import type { SimulationLabels } from '../src/simulate/labels.ts';
 import { simulateTenant } from '../src/simulate/simulate-tenant.ts';
 import { createTestStore, dialects, type TestStore } from './support/dialects.ts';
 import { runVigil } from './support/run-vigil.ts';
+import { importSimulatedTenant } from './support/simulated-tenant.ts';
 
 // A diagnostic setting sends risk events, risk changes, sign-ins and Vigil's own audit events to
 // a storage directory and a webhook. The webhook is down while detection runs and an analyst acts;
@@ -163,17 +163,7 @@ for (const dialect of dialects) {
 
     test('with the webhook down, nothing is lost: storage gets everything at once, the webhook all of it later, in order', async () => {
       await hook.stop();
-      const config = {
-        defaultTenantId: labels.tenantId,
-        ingestBatchSize: 10_000,
-        maxRecordBytes: 256 * 1024,
-        bodyLimitBytes: 64 * 1024 * 1024,
-        ingestWorkers: false,
-      };
-      const logs = readdirSync(out)
-        .filter((e) => e.startsWith('insights-logs-'))
-        .map((e) => join(out, e));
-      await importFiles([join(out, 'inventory'), ...logs], { store: t.store, config, enrich: true });
+      await importSimulatedTenant(t.store, out, labels.tenantId, { enrich: true });
       await runDetections(t.store, labels.end);
       const principal = (await api('GET', '/v1.0/identityProtection/riskyServicePrincipals?$top=1')).json()
         .value[0];

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Client, GraphError, PageIterator } from '@microsoft/microsoft-graph-client';
-import { importFiles } from '../src/ingest/pipeline.ts';
 import { runDetections } from '../src/jobs/detection-run.ts';
 import type { SimulationLabels } from '../src/simulate/labels.ts';
 import { simulateTenant } from '../src/simulate/simulate-tenant.ts';
 import { createTestStore, dialects, type TestStore } from './support/dialects.ts';
 import { type GraphServer, startGraphServer } from './support/graph-server.ts';
+import { importSimulatedTenant } from './support/simulated-tenant.ts';
 
 // Scripts written for Microsoft Graph drive Vigil through the official JavaScript SDK, over HTTPS,
 // by changing only the base URL. The tenant is simulated (two weeks, thirty workloads, attacks) and
@@ -64,17 +64,7 @@ for (const dialect of dialects) {
     let adminKeyId: string;
     before(async () => {
       t = await createTestStore(dialect);
-      const config = {
-        defaultTenantId: labels.tenantId,
-        ingestBatchSize: 10_000,
-        maxRecordBytes: 256 * 1024,
-        bodyLimitBytes: 64 * 1024 * 1024,
-        ingestWorkers: false,
-      };
-      const logs = readdirSync(out)
-        .filter((e) => e.startsWith('insights-logs-'))
-        .map((e) => join(out, e));
-      await importFiles([join(out, 'inventory'), ...logs], { store: t.store, config, enrich: true });
+      await importSimulatedTenant(t.store, out, labels.tenantId, { enrich: true });
       await runDetections(t.store, labels.end);
       server = await startGraphServer(t.store, labels.tenantId);
       reader = server.client(await server.key('security-reader'));

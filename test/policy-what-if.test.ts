@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -7,12 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import { createApiKeys } from '../src/api/auth/api-keys.ts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/load.ts';
-import { importFiles } from '../src/ingest/pipeline.ts';
 import { runDetections } from '../src/jobs/detection-run.ts';
 import type { SimulationLabels } from '../src/simulate/labels.ts';
 import { simulateTenant } from '../src/simulate/simulate-tenant.ts';
 import { createTestStore, dialects, type TestStore } from './support/dialects.ts';
 import { runVigil } from './support/run-vigil.ts';
+import { importSimulatedTenant } from './support/simulated-tenant.ts';
 
 // Before a policy is turned on, an administrator asks what it would have blocked. The replay runs
 // over two weeks of a simulated tenant ending now; its answers are checked against the sign-ins
@@ -71,14 +71,7 @@ for (const dialect of dialects) {
         env: {},
         overrides: { defaultTenantId: labels.tenantId, detectIntervalSeconds: 0 },
       });
-      const logs = readdirSync(out)
-        .filter((e) => e.startsWith('insights-logs-'))
-        .map((e) => join(out, e));
-      await importFiles([join(out, 'inventory'), ...logs], {
-        store: t.store,
-        config: { ...config, ingestWorkers: false },
-        enrich: true,
-      });
+      await importSimulatedTenant(t.store, out, labels.tenantId, { enrich: true });
       await runDetections(t.store, new Date().toISOString());
       app = await buildApp({ config, store: t.store, intel: null, logger: false });
       key = (
