@@ -1,9 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import type { ApplicationTable } from '../../store/schema.ts';
+import type { ApplicationTable, CredentialTable } from '../../store/schema.ts';
 import type { QueryModel } from '../odata/query-model.ts';
 import { type CollectionSource, getEntity, listCollection } from './collection-source.ts';
-import { applicationSchema, collectionOf, singleOf } from './entity-schemas.ts';
-import { callerOf, type GraphRouteOptions } from './graph-route-options.ts';
+import {
+  applicationSchema,
+  collectionOf,
+  federatedIdentityCredentialSchema,
+  singleOf,
+} from './entity-schemas.ts';
+import { callerOf, type GraphRouteOptions, resourceNotFound } from './graph-route-options.ts';
 
 const ids = ['eq', 'ne', 'in'] as const;
 
@@ -69,6 +74,61 @@ export const applicationsSource: CollectionSource<ApplicationTable> = {
   credentialsOf: 'application',
 };
 
+/** An application's federated identity credentials (current ones), as a Graph collection. */
+const federatedModel: QueryModel = {
+  name: 'federatedIdentityCredentials',
+  properties: {
+    id: { kind: 'scalar', type: 'guid', column: 'c.key_id', filter: ids, sort: true },
+    name: {
+      kind: 'scalar',
+      type: 'string',
+      column: 'c.display_name',
+      filter: [...ids, 'startswith'],
+      sort: true,
+      nullable: true,
+    },
+    issuer: { kind: 'scalar', type: 'string', column: 'c.issuer', filter: ids, sort: true, nullable: true },
+    subject: {
+      kind: 'scalar',
+      type: 'string',
+      column: 'c.subject',
+      filter: [...ids, 'startswith'],
+      sort: true,
+      nullable: true,
+    },
+  },
+  key: { property: 'id', column: 'c.key_id' },
+  defaultOrder: [{ property: 'name', descending: false }],
+  selectable: ['id', 'name', 'issuer', 'subject', 'audiences', 'description'],
+  defaultTop: 100,
+  maxTop: 100,
+};
+
+function federatedSource(applicationId: string): CollectionSource<CredentialTable> {
+  return {
+    entitySet: `applications('${applicationId}')/federatedIdentityCredentials`,
+    model: federatedModel,
+    rows: (db, tenantId) =>
+      db
+        .selectFrom('credentials as c')
+        .selectAll('c')
+        .where('c.tenant_id', '=', tenantId)
+        .where('c.owner_type', '=', 'application')
+        .where('c.owner_id', '=', applicationId)
+        .where('c.type', '=', 'federated')
+        .where('c.removed_at', 'is', null),
+    toJson: (c) => ({
+      id: c.key_id,
+      name: c.display_name,
+      issuer: c.issuer,
+      subject: c.subject,
+      audiences: c.audiences === null ? [] : (JSON.parse(c.audiences) as string[]),
+      // Vigil's inventory does not keep descriptions.
+      description: null,
+    }),
+  };
+}
+
 /** `GET /applications` and `GET /applications/{id}`. */
 export async function applicationRoutes(app: FastifyInstance, options: GraphRouteOptions): Promise<void> {
   const { deps, requirePermission } = options;
@@ -85,5 +145,36 @@ export async function applicationRoutes(app: FastifyInstance, options: GraphRout
     { preHandler: read, schema: { tags, response: { 200: singleOf(applicationSchema) } } },
     async (request, reply) =>
       getEntity(applicationsSource, deps, request, reply, callerOf(request).tenantId, request.params.id),
+  );
+  const applicationOf = async (tenantId: string, id: string): Promise<string> => {
+    const found = await deps.store.db
+      .selectFrom('applications')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id.toLowerCase())
+      .executeTakeFirst();
+    if (!found) throw resourceNotFound(id);
+    return found.id;
+  };
+  app.get<{ Params: { id: string } }>(
+    '/applications/:id/federatedIdentityCredentials',
+    {
+      preHandler: read,
+      schema: { tags, response: { 200: collectionOf(federatedIdentityCredentialSchema) } },
+    },
+    async (request, reply) => {
+      const tenantId = callerOf(request).tenantId;
+      const id = await applicationOf(tenantId, request.params.id);
+      return listCollection(federatedSource(id), deps, request, reply, tenantId);
+    },
+  );
+  app.get<{ Params: { id: string; credentialId: string } }>(
+    '/applications/:id/federatedIdentityCredentials/:credentialId',
+    { preHandler: read, schema: { tags, response: { 200: singleOf(federatedIdentityCredentialSchema) } } },
+    async (request, reply) => {
+      const tenantId = callerOf(request).tenantId;
+      const id = await applicationOf(tenantId, request.params.id);
+      return getEntity(federatedSource(id), deps, request, reply, tenantId, request.params.credentialId);
+    },
   );
 }

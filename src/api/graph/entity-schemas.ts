@@ -283,3 +283,13 @@ export const namedLocationSchema = entity('namedLocation', {
   includeUnknownCountriesAndRegions: Type.Boolean(),
   countryLookupMethod: str,
 });
+
+/** federatedIdentityCredential of an application. */
+export const federatedIdentityCredentialSchema = entity('federatedIdentityCredential', {
+  id: str,
+  name: nstr,
+  issuer: nstr,
+  subject: nstr,
+  audiences: strings,
+  description: nstr,
+});
