@@ -296,7 +296,10 @@ for (const dialect of dialects) {
     });
 
     test("Entra's scope by default: a managed identity and a multi-tenant app are notApplied", async () => {
-      for (const principal of [MANAGED, PARTNER]) {
+      for (const [principal, outOfScope] of [
+        [MANAGED, /does not cover managed identities/],
+        [PARTNER, /does not cover service principals of multi-tenant/],
+      ] as const) {
         const confirm = await call(
           'security-administrator',
           'POST',
@@ -307,12 +310,14 @@ for (const dialect of dialects) {
         );
         assert.equal(confirm.statusCode, 204);
         const d = await decide(principal);
+        assert.equal(d.riskLevel, 'high', 'at high risk, which the risk policy would block in scope');
         assert.equal(d.allow, true);
         assert.equal(d.conditionalAccessStatus, 'notApplied');
-        assert.match(
-          d.reason,
-          /VIGIL_CA_ENFORCE_OUT_OF_SCOPE|enforceOutOfScope|out of scope|managed identit|multi-tenant/i,
+        assert.equal(
+          d.appliedConditionalAccessPolicies.find((p: { id: string }) => p.id === riskPolicyId).result,
+          'notApplied',
         );
+        assert.match(d.reason, outOfScope);
       }
     });
 
