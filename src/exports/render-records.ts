@@ -1,14 +1,23 @@
 import type { Kysely } from 'kysely';
-import { directoryAuditJson } from '../api/graph/directory-audits.ts';
+import { directoryAuditJson, directoryAuditsSource } from '../api/graph/directory-audits.ts';
 import {
   historyItemJson,
-  principalColumns,
-  riskDetectionJson,
+  type PrincipalColumns,
   riskyServicePrincipalJson,
   type ShapeOptions,
 } from '../api/graph/risk-shapes.ts';
-import { signInJson } from '../api/graph/sign-ins.ts';
-import type { Database, ExportOutboxTable } from '../store/schema.ts';
+import { historyRows } from '../api/graph/risky-service-principals.ts';
+import { riskDetectionsSource } from '../api/graph/service-principal-risk-detections.ts';
+import { signInJson, signInsSource } from '../api/graph/sign-ins.ts';
+import type { AnySelect } from '../api/odata/apply-query-options.ts';
+import type {
+  Database,
+  DirectoryAuditTable,
+  ExportOutboxTable,
+  RiskDetectionTable,
+  RiskHistoryTable,
+  SignInTable,
+} from '../store/schema.ts';
 import type { ExportCategory, ExportEnvelope, ExportRecord } from './destination.ts';
 
 // Exports carry every property by name: beta's names (the Log Analytics tables use them too) and
@@ -27,20 +36,7 @@ export function exportRecordOf(
   properties: Record<string, unknown>,
   extra: Partial<ExportEnvelope> = {},
 ): ExportRecord {
-  const e = envelope(category, tenantId, time, operationName, recordId, properties, extra);
-  return { id: recordId, category, tenantId, time, envelope: e };
-}
-
-function envelope(
-  category: ExportCategory,
-  tenantId: string,
-  time: string,
-  operationName: string,
-  recordId: string,
-  properties: Record<string, unknown>,
-  extra: Partial<ExportEnvelope> = {},
-): ExportEnvelope {
-  return {
+  const envelope: ExportEnvelope = {
     time,
     resourceId: `/tenants/${tenantId}/providers/Microsoft.aadiam`,
     operationName,
@@ -51,6 +47,7 @@ function envelope(
     recordId,
     properties,
   };
+  return { id: recordId, category, tenantId, time, envelope };
 }
 
 async function inChunks<T>(ids: readonly string[], load: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
@@ -73,121 +70,54 @@ export async function renderRecords(
 ): Promise<ExportRecord[]> {
   const ids = [...new Set(rows.map((r) => r.ref))];
   const byId = new Map<string, ExportRecord>();
-  const put = (ref: string, e: ExportEnvelope) =>
-    byId.set(ref, { id: e.recordId, category, tenantId, time: e.time, envelope: e });
+  // The rows the API serves, narrowed to the ids queued: an export is the object the API returns.
+  const load = <T>(source: (db: Kysely<Database>, tenantId: string) => AnySelect, key: string) =>
+    inChunks(ids, (chunk) => source(db, tenantId).where(key, 'in', chunk).execute() as Promise<T[]>);
+  const put = (
+    ref: string,
+    time: string,
+    operationName: string,
+    recordId: string,
+    properties: Record<string, unknown>,
+    extra: Partial<ExportEnvelope> = {},
+  ) => byId.set(ref, exportRecordOf(category, tenantId, time, operationName, recordId, properties, extra));
 
   if (category === 'RiskyServicePrincipals') {
-    const found = await inChunks(ids, (chunk) =>
-      db
-        .selectFrom('risk_history as h')
-        .leftJoin('service_principals as sp', (j) =>
-          j.onRef('sp.tenant_id', '=', 'h.tenant_id').onRef('sp.id', '=', 'h.principal_id'),
-        )
-        .selectAll('h')
-        .select(principalColumns)
-        .where('h.tenant_id', '=', tenantId)
-        .where('h.id', 'in', chunk)
-        .execute(),
-    );
-    for (const h of found) {
-      const item = historyItemJson(h, h, SHAPE);
-      const properties = {
-        ...riskyServicePrincipalJson({ ...h }, h, SHAPE),
-        activity: item.activity,
-        initiatedBy: h.initiated_by,
-      };
-      put(
-        h.id,
-        envelope(
-          category,
-          tenantId,
-          h.risk_last_updated_date_time,
-          'Risky service principal',
-          h.id,
-          properties,
-        ),
-      );
+    for (const h of await load<RiskHistoryTable & PrincipalColumns>(historyRows, 'h.id')) {
+      const { activity } = historyItemJson(h, h, SHAPE);
+      const properties = { ...riskyServicePrincipalJson(h, h, SHAPE), activity, initiatedBy: h.initiated_by };
+      put(h.id, h.risk_last_updated_date_time, 'Risky service principal', h.id, properties);
     }
   } else if (category === 'ServicePrincipalRiskEvents') {
-    const found = await inChunks(ids, (chunk) =>
-      db
-        .selectFrom('risk_detections as d')
-        .leftJoin('service_principals as sp', (j) =>
-          j.onRef('sp.tenant_id', '=', 'd.tenant_id').onRef('sp.id', '=', 'd.principal_id'),
-        )
-        .selectAll('d')
-        .select(principalColumns)
-        .where('d.tenant_id', '=', tenantId)
-        .where('d.id', 'in', chunk)
-        .execute(),
-    );
-    for (const d of found) {
-      const recordId = `${d.id}@${d.last_updated_date_time}`;
-      const properties = riskDetectionJson(d, d, SHAPE);
+    for (const d of await load<RiskDetectionTable & PrincipalColumns>(riskDetectionsSource.rows, 'd.id')) {
       put(
         d.id,
-        envelope(
-          category,
-          tenantId,
-          d.last_updated_date_time,
-          'Service principal risk detection',
-          recordId,
-          properties,
-          {
-            ...(d.ip_address ? { callerIpAddress: d.ip_address } : {}),
-          },
-        ),
+        d.last_updated_date_time,
+        'Service principal risk detection',
+        `${d.id}@${d.last_updated_date_time}`,
+        riskDetectionsSource.toJson(d, SHAPE),
+        d.ip_address ? { callerIpAddress: d.ip_address } : {},
       );
     }
   } else if (category === 'AuditLogs') {
-    const found = await inChunks(ids, (chunk) =>
-      db
-        .selectFrom('directory_audits')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', 'in', chunk)
-        .execute(),
-    );
-    for (const a of found) {
-      put(
-        a.id,
-        envelope(
-          category,
-          tenantId,
-          a.activity_date_time,
-          a.activity_display_name,
-          a.id,
-          directoryAuditJson(a),
-          {
-            resultType: a.result ?? 'success',
-            ...(a.correlation_id ? { correlationId: a.correlation_id } : {}),
-            level: 'Informational',
-          },
-        ),
-      );
+    for (const a of await load<DirectoryAuditTable>(directoryAuditsSource.rows, 'a.id')) {
+      put(a.id, a.activity_date_time, a.activity_display_name, a.id, directoryAuditJson(a), {
+        resultType: a.result ?? 'success',
+        ...(a.correlation_id ? { correlationId: a.correlation_id } : {}),
+        level: 'Informational',
+      });
     }
   } else {
-    const found = await inChunks(ids, (chunk) =>
-      db
-        .selectFrom('sign_ins')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', 'in', chunk)
-        .execute(),
-    );
-    for (const s of found) {
-      put(
-        s.id,
-        envelope(category, tenantId, s.created_at, 'Sign-in activity', s.id, signInJson(s), {
-          resultType: String(s.status_code),
-          resultSignature: 'None',
-          durationMs: 0,
-          ...(s.ip_address ? { callerIpAddress: s.ip_address } : {}),
-          ...(s.correlation_id ? { correlationId: s.correlation_id } : {}),
-          level: s.status_code === 0 ? 'Informational' : 'Warning',
-          ...(s.country ? { location: s.country } : {}),
-        }),
-      );
+    for (const s of await load<SignInTable>(signInsSource.rows, 's.id')) {
+      put(s.id, s.created_at, 'Sign-in activity', s.id, signInJson(s), {
+        resultType: String(s.status_code),
+        resultSignature: 'None',
+        durationMs: 0,
+        ...(s.ip_address ? { callerIpAddress: s.ip_address } : {}),
+        ...(s.correlation_id ? { correlationId: s.correlation_id } : {}),
+        level: s.status_code === 0 ? 'Informational' : 'Warning',
+        ...(s.country ? { location: s.country } : {}),
+      });
     }
   }
   // In outbox order; a row queued twice (a detection updated twice) is delivered twice.

@@ -1,20 +1,22 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Config } from '../../config/schema.ts';
 import { ApiError } from '../../errors/api-error.ts';
 import type { Store } from '../../store/open-store.ts';
 import type { CredentialTable, Database } from '../../store/schema.ts';
-import { applyFilter, applyQueryOptions, nextLink, pageOf } from '../odata/apply-query-options.ts';
+import {
+  type AnySelect,
+  applyFilter,
+  applyQueryOptions,
+  nextLink,
+  pageOf,
+} from '../odata/apply-query-options.ts';
 import { parseQueryOptions } from '../odata/parse-query-options.ts';
 import type { QueryModel } from '../odata/query-model.ts';
 import { credentialsJson } from './credential-shapes.ts';
 import { contextUrl, project, serviceRootOf, shapeOptionsOf } from './graph-request.ts';
 import { resourceNotFound } from './graph-route-options.ts';
 import type { ShapeOptions } from './risk-shapes.ts';
-
-// Rows come from joined queries whose shape each source states in its own `toJson`.
-// biome-ignore lint/suspicious/noExplicitAny: the builder's table and row types vary per source
-type AnySelect = SelectQueryBuilder<any, any, any>;
 
 /** A Graph collection backed by the store: its query model, its rows and how a row reads in Graph. */
 export interface CollectionSource<Row> {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { RiskHistoryTable, RiskyPrincipalTable } from '../../store/schema.ts';
+import type { Kysely } from 'kysely';
+import type { Database, RiskHistoryTable, RiskyPrincipalTable } from '../../store/schema.ts';
 import type { QueryModel } from '../odata/query-model.ts';
 import { type CollectionSource, type GraphDeps, getEntity, listCollection } from './collection-source.ts';
 import {
@@ -144,20 +145,23 @@ export const historyModel: QueryModel = {
   maxTop: 500,
 };
 
+/** Every risk history item of the tenant with its principal's inventory names. */
+export function historyRows(db: Kysely<Database>, tenantId: string) {
+  return db
+    .selectFrom('risk_history as h')
+    .leftJoin('service_principals as sp', (j) =>
+      j.onRef('sp.tenant_id', '=', 'h.tenant_id').onRef('sp.id', '=', 'h.principal_id'),
+    )
+    .select(principalColumns)
+    .selectAll('h')
+    .where('h.tenant_id', '=', tenantId);
+}
+
 function historySource(principalId: string): CollectionSource<HistoryRow> {
   return {
     entitySet: `identityProtection/riskyServicePrincipals('${principalId}')/history`,
     model: historyModel,
-    rows: (db, tenantId) =>
-      db
-        .selectFrom('risk_history as h')
-        .leftJoin('service_principals as sp', (j) =>
-          j.onRef('sp.tenant_id', '=', 'h.tenant_id').onRef('sp.id', '=', 'h.principal_id'),
-        )
-        .select(principalColumns)
-        .selectAll('h')
-        .where('h.tenant_id', '=', tenantId)
-        .where('h.principal_id', '=', principalId),
+    rows: (db, tenantId) => historyRows(db, tenantId).where('h.principal_id', '=', principalId),
     toJson: (row, o) => historyItemJson(row, row, o),
   };
 }

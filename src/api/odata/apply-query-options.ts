@@ -6,9 +6,9 @@ import type { QueryOptions } from './parse-query-options.ts';
 import type { CollectionProperty, QueryModel, ScalarProperty } from './query-model.ts';
 import { encodeSkipToken } from './skip-token.ts';
 
-// Routes pass selects over their own tables and joins; the model names every column used here.
+/** A select over a route's own tables and joins; the model names every column used here. */
 // biome-ignore lint/suspicious/noExplicitAny: the builder's tables and row type vary per route
-type AnySelect = SelectQueryBuilder<any, any, any>;
+export type AnySelect = SelectQueryBuilder<any, any, any>;
 
 /** The dialect seams the compiled SQL needs. */
 export type QueryCapabilities = Pick<
