@@ -115,11 +115,10 @@ export function createExportDelivery(
     // A new destination starts at the oldest row still queued: rows are queued only once a setting
     // exports their category, so nothing queued for this setting before its first pass is skipped
     // (a destination added to a busy category also gets what other destinations took lately).
-    const head = { batch: 0, position: -1 };
     const created: ExportCursorTable = {
       ...key,
-      batch: head.batch,
-      position: head.position,
+      batch: 0,
+      position: -1,
       delivered: 0,
       label: w.destination.label,
       last_success_at: null,

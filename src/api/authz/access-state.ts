@@ -45,7 +45,6 @@ export function createAccessState(
   let versions = { risk_version: -1, policy_version: -1 };
   let timer: NodeJS.Timeout | null = null;
   let refreshing: Promise<void> | null = null;
-  const empty = new Map<string, CompiledPolicies>();
 
   const loadPolicies = async (): Promise<void> => {
     const [all, locations] = await Promise.all([
@@ -115,9 +114,9 @@ export function createAccessState(
       if (timer) clearInterval(timer);
       timer = null;
     },
-    /** The tenant's compiled policies (none compiled yet: an empty set). */
+    /** The tenant's compiled policies; undefined for a tenant without any. */
     policiesOf(tenantId: string): CompiledPolicies | undefined {
-      return policies.get(tenantId) ?? empty.get(tenantId);
+      return policies.get(tenantId);
     },
     riskOf(tenantId: string, principalId: string): HeldRisk {
       return risk.get(`${tenantId}|${principalId}`) ?? NO_RISK;

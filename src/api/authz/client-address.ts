@@ -6,6 +6,11 @@ export interface TrustedProxies {
   trusts(address: string): boolean;
 }
 
+/** An IPv4 address as a dual-stack socket reports it (`::ffff:10.0.0.1`), written as IPv4. */
+function unmapped(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
 /** Compiles the trusted proxy CIDRs of the configuration. */
 export function createTrustedProxies(cidrs: readonly string[]): TrustedProxies {
   const ranges = cidrs.map((c) => parseCidr(c)).filter((r): r is CidrRange => r !== null);
@@ -41,7 +46,7 @@ export function clientAddress(
   realIp: string | string[] | undefined,
   proxies: TrustedProxies,
 ): string | null {
-  const direct = peer?.startsWith('::ffff:') && peer.includes('.') ? peer.slice(7) : (peer ?? null);
+  const direct = peer === undefined ? null : unmapped(peer);
   if (direct === null || !proxies.trusts(direct)) return direct;
   const chain = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? ''))
     .split(',')

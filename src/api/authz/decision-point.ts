@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Config } from '../../config/schema.ts';
 import type { AccessDecision, AccessPrincipal } from '../../domain/index.ts';
 import type { IpIntel } from '../../enrich/ip-intel.ts';
 import { type CompiledPolicies, compilePolicies } from '../../policies/compile-policies.ts';
@@ -42,7 +43,7 @@ export function createDecisionPoint(deps: {
   state: AccessState;
   intel: IpIntel | null;
   recorder: DecisionRecorder | null;
-  config: Parameters<typeof enforcesOutOfScope>[0];
+  config: Pick<Config, 'caEnforceOutOfScope'>;
   now?: () => string;
 }) {
   const now = deps.now ?? (() => new Date().toISOString());

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { TSchema } from 'typebox';
-import type { ConditionalAccessPolicy, NamedLocation } from '../../domain/index.ts';
+import type { ConditionalAccessPolicy } from '../../domain/index.ts';
 import { ApiError } from '../../errors/api-error.ts';
 import { policyWhatIf } from '../../jobs/policy-what-if.ts';
 import { checkLocationReferences, policiesUsingLocation } from '../../policies/location-references.ts';
@@ -317,6 +317,3 @@ export async function conditionalAccessRoutes(
     },
   );
 }
-
-/** Named locations and policies as stored, for callers outside the routes (what-if). */
-export type { ConditionalAccessPolicy, NamedLocation };

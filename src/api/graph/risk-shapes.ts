@@ -1,9 +1,4 @@
-import type {
-  RiskDetectionTable,
-  RiskHistoryTable,
-  RiskyPrincipalTable,
-  ServicePrincipalTable,
-} from '../../store/schema.ts';
+import type { RiskDetectionTable, RiskHistoryTable, RiskyPrincipalTable } from '../../store/schema.ts';
 
 /** Which Graph version's names to use (`isEnabled` in v1.0, `accountEnabled` in beta; beta adds `mitreTechniqueId`). */
 export type GraphVersion = 'v1.0' | 'beta';
@@ -36,12 +31,14 @@ export const principalColumns = [
   'sp.account_enabled',
 ] as const;
 
-/** The inventory columns a risk entity shows. */
-export type PrincipalColumns = {
-  [K in (typeof principalColumns)[number] extends `sp.${infer C}` ? C : never]:
-    | ServicePrincipalTable[K & keyof ServicePrincipalTable]
-    | null;
-};
+/** The inventory columns a risk entity shows; all null when the principal is not in the inventory. */
+export interface PrincipalColumns {
+  app_id: string | null;
+  display_name: string | null;
+  kind: string | null;
+  service_principal_type: string | null;
+  account_enabled: number | null;
+}
 
 /** Graph's servicePrincipalType of an inventory row; null when the principal is not in the inventory. */
 export function servicePrincipalTypeOf(sp: PrincipalColumns | undefined): string | null {

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Store } from '../open-store.ts';
 import type { Database, ExportOutboxTable } from '../schema.ts';
 
@@ -64,6 +64,14 @@ export async function enqueueExports(
   }
 }
 
+/** Rows after `after` in outbox order. */
+function beyond(eb: ExpressionBuilder<Database, 'export_outbox'>, after: OutboxPosition) {
+  return eb.or([
+    eb('batch', '>', after.batch),
+    eb.and([eb('batch', '=', after.batch), eb('position', '>', after.position)]),
+  ]);
+}
+
 /** Reads and trims the outbox. */
 export function createExportOutboxQueries(store: Store) {
   const { db } = store;
@@ -79,12 +87,7 @@ export function createExportOutboxQueries(store: Store) {
         .selectFrom('export_outbox')
         .selectAll()
         .where('category', '=', category)
-        .where((eb) =>
-          eb.or([
-            eb('batch', '>', after.batch),
-            eb.and([eb('batch', '=', after.batch), eb('position', '>', after.position)]),
-          ]),
-        );
+        .where((eb) => beyond(eb, after));
       if (tenantId !== null) q = q.where('tenant_id', '=', tenantId);
       return q.orderBy('batch').orderBy('position').limit(limit).execute();
     },
@@ -98,12 +101,7 @@ export function createExportOutboxQueries(store: Store) {
         .selectFrom('export_outbox')
         .select([sql<number | string>`count(*)`.as('n'), sql<string | null>`min(created_at)`.as('oldest')])
         .where('category', '=', category)
-        .where((eb) =>
-          eb.or([
-            eb('batch', '>', after.batch),
-            eb.and([eb('batch', '=', after.batch), eb('position', '>', after.position)]),
-          ]),
-        );
+        .where((eb) => beyond(eb, after));
       if (tenantId !== null) q = q.where('tenant_id', '=', tenantId);
       const r = await q.executeTakeFirst();
       return { count: Number(r?.n ?? 0), oldest: r?.oldest ?? null };
