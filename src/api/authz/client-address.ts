@@ -17,10 +17,7 @@ export function createTrustedProxies(cidrs: readonly string[]): TrustedProxies {
   const words = new Uint32Array(4);
   return {
     trusts(address) {
-      const kind = parseIpAddress(
-        address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address,
-        words,
-      );
+      const kind = parseIpAddress(unmapped(address), words);
       if (kind === 'invalid') return false;
       const width = kind === 'ipv4' ? 1 : 4;
       return ranges.some((r) => {
