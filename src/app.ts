@@ -13,6 +13,7 @@ import { createDecisionRecorder } from './api/authz/decision-recorder.ts';
 import { installErrorHandling } from './api/error-handler.ts';
 import { diagnosticSettingsRoutes } from './api/exports/diagnostic-settings-routes.ts';
 import { graphRoutes } from './api/graph/graph-routes.ts';
+import { rewriteAppIdKeys } from './api/graph/object-ref.ts';
 import { healthRoutes } from './api/health/health-routes.ts';
 import { ingestRoutes } from './api/ingest/ingest-routes.ts';
 import { credentialInventoryRoutes } from './api/inventory/credential-inventory-routes.ts';
@@ -50,6 +51,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
     return503OnClosing: true,
+    // Graph's alternate key `servicePrincipals(appId='…')` becomes a path segment the router matches.
+    rewriteUrl: (request) => rewriteAppIdKeys(request.url ?? '/'),
   });
   installErrorHandling(app);
   const requirePermission = createRequirePermission({

@@ -1,31 +1,15 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { type ActionActor, createRiskActions } from '../api/graph/risk-actions.ts';
+import { createRiskActions } from '../api/graph/risk-actions.ts';
 import { historyItemJson, riskDetectionJson, riskyServicePrincipalJson } from '../api/graph/risk-shapes.ts';
 import { ApiError } from '../errors/api-error.ts';
 import { createInventoryQueries } from '../store/queries/inventory-queries.ts';
 import { createRiskQueries } from '../store/queries/risk-queries.ts';
+import { cliActorOf } from './cli-actor.ts';
 import { withStore } from './context.ts';
 import { explainDetection } from './explain-detection.ts';
 import { parseLimit } from './parse-limit.ts';
 
 const SHAPE = { version: 'v1.0', includeUnknownEnumMembers: true } as const;
-
-function actorOf(opts: { actor?: string }): ActionActor {
-  const name = opts.actor ?? `cli:${userInfo().username}`;
-  return {
-    initiatedBy: name,
-    audit: {
-      kind: 'user',
-      id: null,
-      displayName: name,
-      userPrincipalName: name.includes('@') ? name : null,
-      appId: null,
-      servicePrincipalId: null,
-      ipAddress: null,
-    },
-  };
-}
 
 function tenantOf(opts: { tenant?: string }, fallback: string): string {
   return opts.tenant?.toLowerCase() ?? fallback;
@@ -124,7 +108,7 @@ export function registerRiskyCommands(program: Command): void {
         await withStore(cmd.optsWithGlobals(), async ({ config, store }) => {
           const actions = createRiskActions(store);
           try {
-            const r = await actions[verb](tenantOf(opts, config.defaultTenantId), ids, actorOf(opts));
+            const r = await actions[verb](tenantOf(opts, config.defaultTenantId), ids, cliActorOf(opts));
             for (const id of r.changed)
               process.stdout.write(`${verb === 'dismiss' ? 'dismissed' : 'confirmed compromised'}: ${id}\n`);
             for (const id of r.unknown) process.stderr.write(`no such service principal: ${id}\n`);

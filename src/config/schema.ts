@@ -1,3 +1,5 @@
+import type { GraphConnection } from '../connectors/graph-connection.ts';
+
 /** Validated, frozen settings of one Vigil process. */
 export interface Config {
   /** `sqlite:<path>` style file path or a `postgres://` URL. */
@@ -56,6 +58,12 @@ export interface Config {
   diagnosticSettings: readonly { name: string; body: unknown }[];
   /** Seconds between export delivery passes inside `vigil serve`; 0 turns delivery off. */
   exportIntervalSeconds: number;
+  /**
+   * Connections to tenants' Microsoft Graph (and Key Vault), keyed by lower-case tenant id: a
+   * frozen record without a prototype, so `graphConnections[tenantId]` is the tenant's connection
+   * or undefined. Certificates and keys are read from their files at load; serialises without secrets.
+   */
+  graphConnections: Readonly<Record<string, GraphConnection>>;
 }
 
 /** An OIDC issuer whose access tokens are accepted. */

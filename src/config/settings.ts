@@ -1,4 +1,5 @@
 import { parseCidr } from '../enrich/parse-cidr.ts';
+import { parseGraphConnections } from './parse-graph-connections.ts';
 import { leakSettingsFromEnv, parseLeakSettings } from './parse-leak-settings.ts';
 import { oidcIssuersFromEnv, parseOidcIssuers, workloadIssuersFromEnv } from './parse-oidc-settings.ts';
 import { parseThreatIntelSettings, threatIntelFromEnv } from './parse-threat-intel-settings.ts';
@@ -247,5 +248,13 @@ export const settings = [
     env: 'VIGIL_EXPORT_INTERVAL_SECONDS',
     default: 1,
     parse: integer(0, 3600),
+  }),
+  // Tenants whose directory Vigil may change itself; without one, remediation shows the requests.
+  spec({
+    key: 'graphConnections',
+    env: 'VIGIL_GRAPH_CONNECTIONS',
+    default: Object.freeze(Object.create(null)),
+    parse: (raw) => parseGraphConnections(raw),
+    secret: true,
   }),
 ] as const;

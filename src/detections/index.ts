@@ -1,5 +1,6 @@
 import { offensiveToolsDetection } from './offensive-tools/index.ts';
 import { passwordSprayDetection } from './password-spray/index.ts';
+import { removedCredentialUseDetection } from './removed-credential-use/index.ts';
 import { suspiciousSignInsDetection } from './suspicious-sign-ins/index.ts';
 import { threatIntelligenceDetection } from './threat-intelligence/index.ts';
 import { unusualCredentialAdditionDetection } from './unusual-credential-addition/index.ts';
@@ -24,6 +25,7 @@ export const detections: readonly DetectionInfo[] = [
   offensiveToolsDetection,
   passwordSprayDetection,
   unusualCredentialAdditionDetection,
+  removedCredentialUseDetection,
   {
     id: 'leaked-credentials',
     riskEventType: 'leakedCredentials',

@@ -12,6 +12,8 @@ export const errorCodes = {
   UnsupportedMediaType: 415,
   TooManyRequests: 429,
   InternalServerError: 500,
+  /** Microsoft Graph (or Key Vault), reached through a tenant's connection, refused or failed a change. */
+  BadGateway: 502,
   ServiceUnavailable: 503,
 } as const;
 

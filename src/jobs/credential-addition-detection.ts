@@ -435,6 +435,9 @@ async function contextsFor(
         lastSignInAt: facts.lastSignInAt,
         signInHistorySince: since.signIns,
         privilege,
+        addedThroughVigil:
+          credentialsByOwner.get(a.objectId)?.some((c) => c.keyId === a.keyId && c.addedThroughVigil) ??
+          false,
       },
     };
   });

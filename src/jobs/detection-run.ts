@@ -4,6 +4,7 @@ import { createSignInBaseline, type SignInBaseline } from '../baselines/sign-in-
 import type { DetectionCandidate, SignInEvaluation } from '../detections/detection.ts';
 import { riskEventTypes } from '../detections/index.ts';
 import { offensiveToolsDetection } from '../detections/offensive-tools/index.ts';
+import { removedCredentialUseDetection } from '../detections/removed-credential-use/index.ts';
 import { type RelatedChange, suspiciousSignInsDetection } from '../detections/suspicious-sign-ins/index.ts';
 import {
   type ThreatIntelContext,
@@ -21,6 +22,7 @@ import { type BaselineToSave, createBaselineQueries } from '../store/queries/bas
 import { createCredentialAdditionQueries } from '../store/queries/credential-addition-queries.ts';
 import { createCredentialHistoryQueries } from '../store/queries/credential-history-queries.ts';
 import { createIndicatorQueries } from '../store/queries/indicator-queries.ts';
+import { createInventoryQueries, type RemovedCredentialRow } from '../store/queries/inventory-queries.ts';
 import { createRiskQueries } from '../store/queries/risk-queries.ts';
 import { createSignInScanQueries } from '../store/queries/sign-in-scan-queries.ts';
 import type { Database } from '../store/schema.ts';
@@ -62,6 +64,8 @@ interface PrincipalRun {
   additions: AssessedAddition[];
   /** Sign-ins from a new network, per added credential they used. */
   uses: Map<string, CredentialUse[]>;
+  /** Credentials of the principal and its application that were removed. */
+  removed: RemovedCredentialRow[];
   evaluations: SignInEvaluation[];
   candidates: DetectionCandidate[];
 }
@@ -120,6 +124,7 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
 
   // Baselines of every principal with new sign-ins, loaded a tenant at a time.
   const baselines = createBaselineQueries();
+  const inventory = createInventoryQueries(store);
   const byTenant = new Map<string, Map<string, PrincipalRun>>();
   const tenantIds = [...new Set(arrivals.map((a) => a.tenant_id))];
   let scanFrom: string | null = null;
@@ -127,6 +132,7 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
   for (const tenantId of tenantIds) {
     const ids = arrivals.filter((a) => a.tenant_id === tenantId).map((a) => a.service_principal_id);
     const loaded = await baselines.loadMany(store.db, tenantId, ids);
+    const removedByPrincipal = await inventory.removedCredentialsByPrincipal(tenantId);
     const runs = new Map<string, PrincipalRun>();
     for (const a of arrivals) {
       if (a.tenant_id !== tenantId) continue;
@@ -146,6 +152,7 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
         replay,
         additions: [],
         uses: new Map(),
+        removed: removedByPrincipal.get(a.service_principal_id) ?? [],
         evaluations: [],
         candidates: [],
       });
@@ -342,6 +349,15 @@ function open(run: PrincipalRun, intelContext: ThreatIntelContext | null): void 
   run.evaluations.push(
     offensiveToolsDetection.open(run, undefined, offensiveToolsDetection.defaultParameters),
   );
+  if (run.removed.length > 0) {
+    run.evaluations.push(
+      removedCredentialUseDetection.open(
+        run,
+        { removed: run.removed },
+        removedCredentialUseDetection.defaultParameters,
+      ),
+    );
+  }
 }
 
 /**

@@ -1,8 +1,10 @@
 import type { DetectionCandidate, InfoEntry } from '../detections/detection.ts';
 import type { Credential } from '../domain/index.ts';
+import type { SecretHash } from '../leaks/client-secret-hash.ts';
 import { confirmLeakLive } from '../leaks/confirm-leak-live.ts';
 import { type Leak, redactSecret } from '../leaks/leak.ts';
 import { type LeakMatchOutcome, matchLeak } from '../leaks/match-leak.ts';
+import { readCertificate } from '../leaks/read-certificate.ts';
 import type { LiveSecretCheck, LiveSecretRequest } from '../leaks/verify-secret-live.ts';
 import { detectionId } from '../risk/detection-id.ts';
 import type { Store } from '../store/open-store.ts';
@@ -93,6 +95,16 @@ export async function raiseLeakDetections(
   }
   for (const a of applications) if (a.app_id) ownerAppIds.set(a.id, a.app_id);
   const ownerOf = new Map(credentials.map((c) => [c.keyId, c]));
+  // What Vigil holds of credentials it issued or registered itself confirms a leak of them exactly.
+  const secretHashes = new Map<string, SecretHash>();
+  const publicKeyFingerprints = new Map<string, string>();
+  for (const r of credentialRows) {
+    if (r.secret_salt !== null && r.secret_hash !== null) {
+      secretHashes.set(r.key_id, { salt: r.secret_salt, hash: r.secret_hash });
+    }
+    const fingerprint = r.certificate === null ? null : readCertificate(r.certificate)?.publicKeyFingerprint;
+    if (fingerprint) publicKeyFingerprints.set(r.key_id, fingerprint);
+  }
 
   const result: LeakRunResult = {
     leaks: leaks.length,
@@ -109,7 +121,7 @@ export async function raiseLeakDetections(
   const verifySecret = options.verifySecret;
   const asked = new Map<string, Promise<LiveSecretCheck>>();
   for (const leak of leaks) {
-    const matched = matchLeak(leak, credentials, { now, ownerAppIds });
+    const matched = matchLeak(leak, credentials, { now, ownerAppIds, secretHashes, publicKeyFingerprints });
     const m =
       verifySecret === undefined
         ? { ...matched, liveCheck: null }

@@ -124,6 +124,13 @@ export interface CredentialTable {
   removed_at: string | null;
   removed_by: string | null;
   updated_at: string;
+  /** A client secret Vigil issued: its salted scrypt hash (base64), never the secret. */
+  secret_salt: string | null;
+  secret_hash: string | null;
+  /** The certificate (PEM, public) when Vigil registered it: checks proofs, matches leaked keys. */
+  certificate: string | null;
+  /** `vigil` when added through Vigil's own actions. */
+  added_via: string | null;
 }
 
 /** Records that could not be ingested, with where they came from and why. */
@@ -328,6 +335,20 @@ export interface ExportCursorTable {
   failures: number;
 }
 
+/** A principal's remediation plan; its steps, their state and evidence are the JSON body. */
+export interface RemediationPlanTable {
+  tenant_id: string;
+  id: string;
+  principal_id: string;
+  /** `inProgress`, `completed` (every step done, waiting to see no removed credential used), `remediated`, `cancelled`. */
+  state: string;
+  created_at: string;
+  created_by: string;
+  completed_at: string | null;
+  updated_at: string;
+  body: string;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   counters: CounterTable;
@@ -354,4 +375,5 @@ export interface Database {
   export_outbox: ExportOutboxTable;
   diagnostic_settings: DiagnosticSettingTable;
   export_cursors: ExportCursorTable;
+  remediation_plans: RemediationPlanTable;
 }

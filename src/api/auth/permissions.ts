@@ -9,6 +9,7 @@ export const permissions = [
   'IdentityRiskEvent.Read.All',
   'AuditLog.Read.All',
   'Application.Read.All',
+  'Application.ReadWrite.All',
   'Policy.Read.All',
   'Policy.ReadWrite.ConditionalAccess',
   'Ingest.Write',
@@ -24,6 +25,7 @@ export type Permission = (typeof permissions)[number];
 const implied: Readonly<Partial<Record<Permission, readonly Permission[]>>> = {
   'IdentityRiskyServicePrincipal.ReadWrite.All': ['IdentityRiskyServicePrincipal.Read.All'],
   'Policy.ReadWrite.ConditionalAccess': ['Policy.Read.All'],
+  'Application.ReadWrite.All': ['Application.Read.All'],
 };
 
 const known: ReadonlySet<string> = new Set(permissions);

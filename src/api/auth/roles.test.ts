@@ -26,6 +26,7 @@ const expected: Record<Role, string[]> = {
   'security-administrator': [
     ...READS,
     'IdentityRiskyServicePrincipal.ReadWrite.All',
+    'Application.ReadWrite.All',
     'Ingest.Write',
     'Metrics.Read',
     'Policy.ReadWrite.ConditionalAccess',
@@ -35,6 +36,7 @@ const expected: Record<Role, string[]> = {
   'global-administrator': [
     ...READS,
     'IdentityRiskyServicePrincipal.ReadWrite.All',
+    'Application.ReadWrite.All',
     'Ingest.Write',
     'Metrics.Read',
     'Policy.ReadWrite.ConditionalAccess',
@@ -46,6 +48,7 @@ const expected: Record<Role, string[]> = {
     'Policy.Read.All',
     'Policy.ReadWrite.ConditionalAccess',
   ],
+  'application-administrator': ['Application.Read.All', 'Application.ReadWrite.All'],
   gateway: ['Authz.Decide'],
 };
 
@@ -69,6 +72,11 @@ test('risk writes are for Security and Global Administrators only', () => {
   assert.deepEqual(writers, ['security-administrator', 'global-administrator']);
 });
 
+test('credential changes are for Security, Global and Application Administrators only', () => {
+  const writers = roles.filter((r) => permissionsOfRoles([r]).has('Application.ReadWrite.All'));
+  assert.deepEqual(writers, ['security-administrator', 'global-administrator', 'application-administrator']);
+});
+
 test('directory role template ids (wids) map to their roles, in any case', () => {
   assert.equal(roleOfTemplateId('62e90394-69f5-4237-9190-012177145e10'), 'global-administrator');
   assert.equal(roleOfTemplateId('194AE4CB-B126-40B2-BD5B-6091B380977D'), 'security-administrator');
@@ -76,6 +84,7 @@ test('directory role template ids (wids) map to their roles, in any case', () =>
   assert.equal(roleOfTemplateId('5d6b6bb7-de71-4623-b4af-96380a352509'), 'security-reader');
   assert.equal(roleOfTemplateId('f2ef992c-3afb-46b9-b7cf-a126ee74c451'), 'global-reader');
   assert.equal(roleOfTemplateId('b1be1c3e-b65d-4f19-8427-f6fa0d97feb9'), 'conditional-access-administrator');
+  assert.equal(roleOfTemplateId('9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3'), 'application-administrator');
   // The default member role every user holds grants nothing here.
   assert.equal(roleOfTemplateId('b79fbf4d-3ef9-4689-8143-76b194e85509'), undefined);
   assert.deepEqual(

@@ -9,6 +9,7 @@ export const roles = [
   'global-reader',
   'global-administrator',
   'conditional-access-administrator',
+  'application-administrator',
   'gateway',
 ] as const;
 
@@ -56,6 +57,7 @@ export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
     'IdentityRiskEvent.Read.All',
     'AuditLog.Read.All',
     'Application.Read.All',
+    'Application.ReadWrite.All',
     'Policy.Read.All',
     'Policy.ReadWrite.ConditionalAccess',
     'Ingest.Write',
@@ -69,6 +71,7 @@ export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
     'IdentityRiskEvent.Read.All',
     'AuditLog.Read.All',
     'Application.Read.All',
+    'Application.ReadWrite.All',
     'Policy.Read.All',
     'Policy.ReadWrite.ConditionalAccess',
     'Ingest.Write',
@@ -81,6 +84,8 @@ export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
     'Policy.Read.All',
     'Policy.ReadWrite.ConditionalAccess',
   ],
+  // Application Administrator manages app registrations and service principals: their credentials.
+  'application-administrator': ['Application.Read.All', 'Application.ReadWrite.All'],
   // A gateway asks for access decisions (`POST /authz/decisions`) and reads nothing else.
   gateway: ['Authz.Decide'],
 };
@@ -93,6 +98,7 @@ export const roleTemplateIds: Readonly<Record<DirectoryRole, string>> = {
   'security-reader': '5d6b6bb7-de71-4623-b4af-96380a352509',
   'global-reader': 'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
   'conditional-access-administrator': 'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9',
+  'application-administrator': '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3',
 };
 
 const roleByTemplateId: ReadonlyMap<string, DirectoryRole> = new Map(

@@ -2,10 +2,10 @@ import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { ApiError } from '../../errors/api-error.ts';
 import type { DestinationPlugin } from '../../exports/destination.ts';
 import { parseDiagnosticSetting, settingJson } from '../../exports/diagnostic-setting.ts';
+import { createAdminAudit } from '../../jobs/admin-audit.ts';
 import type { Store } from '../../store/open-store.ts';
 import { createDiagnosticSettingQueries } from '../../store/queries/diagnostic-setting-queries.ts';
 import { callerOf } from '../auth/authenticate.ts';
-import { createAdminAudit } from '../graph/admin-audit.ts';
 import { auditActorOf, resourceNotFound } from '../graph/graph-route-options.ts';
 
 /** What the diagnostic settings routes need. */

@@ -9,6 +9,7 @@ import {
   singleOf,
 } from './entity-schemas.ts';
 import { callerOf, type GraphRouteOptions, resourceNotFound } from './graph-route-options.ts';
+import { objectIdOf } from './object-ref.ts';
 
 const ids = ['eq', 'ne', 'in'] as const;
 
@@ -143,17 +144,21 @@ export async function applicationRoutes(app: FastifyInstance, options: GraphRout
   app.get<{ Params: { id: string } }>(
     '/applications/:id',
     { preHandler: read, schema: { tags, response: { 200: singleOf(applicationSchema) } } },
-    async (request, reply) =>
-      getEntity(applicationsSource, deps, request, reply, callerOf(request).tenantId, request.params.id),
+    async (request, reply) => {
+      const tenantId = callerOf(request).tenantId;
+      const id = await objectIdOf(deps.store, 'applications', tenantId, request.params.id);
+      return getEntity(applicationsSource, deps, request, reply, tenantId, id);
+    },
   );
-  const applicationOf = async (tenantId: string, id: string): Promise<string> => {
+  const applicationOf = async (tenantId: string, segment: string): Promise<string> => {
+    const id = await objectIdOf(deps.store, 'applications', tenantId, segment);
     const found = await deps.store.db
       .selectFrom('applications')
       .select('id')
       .where('tenant_id', '=', tenantId)
-      .where('id', '=', id.toLowerCase())
+      .where('id', '=', id)
       .executeTakeFirst();
-    if (!found) throw resourceNotFound(id);
+    if (!found) throw resourceNotFound(segment);
     return found.id;
   };
   app.get<{ Params: { id: string } }>(

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { ConditionalAccessPolicy } from '../../domain/index.ts';
 import { ApiError } from '../../errors/api-error.ts';
+import { createAdminAudit } from '../../jobs/admin-audit.ts';
 import { policyWhatIf } from '../../jobs/policy-what-if.ts';
 import { checkLocationReferences, policiesUsingLocation } from '../../policies/location-references.ts';
 import { validateNamedLocation } from '../../policies/validate-named-location.ts';
@@ -15,7 +16,6 @@ import {
 import type { ConditionalAccessObjectTable } from '../../store/schema.ts';
 import { enforcesOutOfScope } from '../authz/access-state.ts';
 import type { QueryModel } from '../odata/query-model.ts';
-import { createAdminAudit } from './admin-audit.ts';
 import { type CollectionSource, getEntity, listCollection } from './collection-source.ts';
 import {
   collectionOf,

@@ -109,7 +109,8 @@ export const riskDetectionSchema = entity('servicePrincipalRiskDetection', {
   mitreTechniqueId: nstr,
 });
 
-const keyCredential = Type.Object({
+/** keyCredential (X.509 certificate). */
+export const keyCredential = Type.Object({
   customKeyIdentifier: nstr,
   displayName: nstr,
   endDateTime: nstr,
@@ -120,7 +121,8 @@ const keyCredential = Type.Object({
   usage: nstr,
 });
 
-const passwordCredential = Type.Object({
+/** passwordCredential (client secret; `secretText` only when added). */
+export const passwordCredential = Type.Object({
   customKeyIdentifier: nstr,
   displayName: nstr,
   endDateTime: nstr,
@@ -293,3 +295,17 @@ export const federatedIdentityCredentialSchema = entity('federatedIdentityCreden
   audiences: strings,
   description: nstr,
 });
+
+/**
+ * Where a credential action went besides Vigil (a Vigil annotation on Graph's result): without a
+ * Graph connection, the requests an administrator would run in Entra.
+ */
+export function withDirectoryRequests(item: TSchema) {
+  return Type.Intersect([
+    Type.Object({
+      '@odata.context': str,
+      '@vigil.directoryRequests': Type.Optional(strings),
+    }),
+    item,
+  ]);
+}

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { applicationRoutes } from './applications.ts';
 import { conditionalAccessRoutes } from './conditional-access-routes.ts';
+import { credentialActionRoutes } from './credential-action-routes.ts';
 import { directoryAuditRoutes } from './directory-audits.ts';
 import { graphVersions } from './graph-request.ts';
 import type { GraphRouteOptions } from './graph-route-options.ts';
@@ -14,6 +15,7 @@ const resources = [
   riskDetectionRoutes,
   servicePrincipalRoutes,
   applicationRoutes,
+  credentialActionRoutes,
   signInRoutes,
   directoryAuditRoutes,
   conditionalAccessRoutes,

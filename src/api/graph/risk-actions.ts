@@ -2,23 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AuditActor } from '../../domain/index.ts';
 import { ApiError, assertThat } from '../../errors/api-error.ts';
+import { type ActionActor, createAdminAudit } from '../../jobs/admin-audit.ts';
 import { detectionId } from '../../risk/detection-id.ts';
 import { nextRisk, type RiskChange } from '../../risk/next-risk.ts';
 import type { Store } from '../../store/open-store.ts';
 import { createRiskQueries } from '../../store/queries/risk-queries.ts';
 import type { Database } from '../../store/schema.ts';
-import { createAdminAudit } from './admin-audit.ts';
 
 /** Graph accepts at most 60 service principal ids per confirmCompromised or dismiss request. */
 export const MAX_IDS_PER_CALL = 60;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Who takes an action: the id the risk history names, and the identity the audit record names. */
-export interface ActionActor {
-  initiatedBy: string;
-  audit: AuditActor;
-}
+export type { ActionActor };
 
 /** Names the audit record of each action: Vigil's own activity names, service and category. */
 const ACTIVITY = {

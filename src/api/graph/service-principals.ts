@@ -4,6 +4,7 @@ import type { QueryModel } from '../odata/query-model.ts';
 import { type CollectionSource, getEntity, listCollection } from './collection-source.ts';
 import { collectionOf, servicePrincipalSchema, singleOf } from './entity-schemas.ts';
 import { callerOf, type GraphRouteOptions } from './graph-route-options.ts';
+import { objectIdOf } from './object-ref.ts';
 import { servicePrincipalTypeOf } from './risk-shapes.ts';
 
 const ids = ['eq', 'ne', 'in'] as const;
@@ -104,7 +105,10 @@ export async function servicePrincipalRoutes(
   app.get<{ Params: { id: string } }>(
     '/servicePrincipals/:id',
     { preHandler: read, schema: { tags, response: { 200: singleOf(servicePrincipalSchema) } } },
-    async (request, reply) =>
-      getEntity(servicePrincipalsSource, deps, request, reply, callerOf(request).tenantId, request.params.id),
+    async (request, reply) => {
+      const tenantId = callerOf(request).tenantId;
+      const id = await objectIdOf(deps.store, 'service_principals', tenantId, request.params.id);
+      return getEntity(servicePrincipalsSource, deps, request, reply, tenantId, id);
+    },
   );
 }

@@ -131,6 +131,11 @@ export interface CredentialAdditionContext {
   signInHistorySince: string | null;
   /** What the principal held at the addition. */
   privilege: Privilege;
+  /**
+   * The credential was added through Vigil's own actions (an administrator remediating, say): the
+   * directory's record of it, whoever it names as actor, is an authorised change. Absent: false.
+   */
+  addedThroughVigil?: boolean;
 }
 
 /** An addition's verdict: routine, or the reasons it does not fit. */
@@ -255,7 +260,9 @@ export function assessCredentialAddition(
   parameters: UnusualCredentialAdditionParameters = DEFAULT_UNUSUAL_CREDENTIAL_ADDITION_PARAMETERS,
 ): CredentialAdditionVerdict {
   const p = parameters;
-  if (isPlatformRotation(addition, context, p)) return { routine: true, reasons: [] };
+  if (isPlatformRotation(addition, context, p) || context.addedThroughVigil === true) {
+    return { routine: true, reasons: [] };
+  }
   const reasons = new Set<CredentialAdditionReason>();
   const provisioning = isProvisioning(addition, context, p);
   const actor = addition.actor;

@@ -44,6 +44,8 @@ export interface CredentialLifecycle {
   addedAt: string | null;
   startDateTime: string | null;
   removedAt: string | null;
+  /** Added through Vigil's own credential actions: a change an administrator made on purpose. */
+  addedThroughVigil: boolean;
 }
 
 /** One audit event by an actor, as the history count needs it. */
@@ -346,7 +348,7 @@ export function createCredentialHistoryQueries(store: Store) {
       for (const part of chunks([...new Set(ownerIds)], CHUNK)) {
         const rows = await db
           .selectFrom('credentials')
-          .select(['owner_id', 'key_id', 'added_at', 'start_date_time', 'removed_at'])
+          .select(['owner_id', 'key_id', 'added_at', 'start_date_time', 'removed_at', 'added_via'])
           .where('tenant_id', '=', tenantId)
           .where('owner_id', 'in', part)
           .execute();
@@ -357,6 +359,7 @@ export function createCredentialHistoryQueries(store: Store) {
             addedAt: r.added_at,
             startDateTime: r.start_date_time,
             removedAt: r.removed_at,
+            addedThroughVigil: r.added_via === 'vigil',
           });
         }
       }

@@ -93,5 +93,64 @@ export function createInventoryQueries(store: Store) {
         .execute();
       return new Map(rows.map((r) => [r.id, r]));
     },
+    /**
+     * Credentials removed from the tenant's service principals and their applications, keyed by the
+     * service principal that signs in with them (an application's go to the principal of its app id).
+     */
+    async removedCredentialsByPrincipal(tenantId: string): Promise<Map<string, RemovedCredentialRow[]>> {
+      const columns = [
+        'c.key_id',
+        'c.thumbprint',
+        'c.type',
+        'c.owner_type',
+        'c.removed_at',
+        'c.removed_by',
+      ] as const;
+      const own = await store.db
+        .selectFrom('credentials as c')
+        .select([...columns, 'c.owner_id as principal_id'])
+        .where('c.tenant_id', '=', tenantId)
+        .where('c.owner_type', '=', 'servicePrincipal')
+        .where('c.removed_at', 'is not', null)
+        .execute();
+      const ofApplications = await store.db
+        .selectFrom('credentials as c')
+        .innerJoin('applications as a', (j) =>
+          j.onRef('a.tenant_id', '=', 'c.tenant_id').onRef('a.id', '=', 'c.owner_id'),
+        )
+        .innerJoin('service_principals as sp', (j) =>
+          j.onRef('sp.tenant_id', '=', 'a.tenant_id').onRef('sp.app_id', '=', 'a.app_id'),
+        )
+        .select([...columns, 'sp.id as principal_id'])
+        .where('c.tenant_id', '=', tenantId)
+        .where('c.owner_type', '=', 'application')
+        .where('c.removed_at', 'is not', null)
+        .execute();
+      const out = new Map<string, RemovedCredentialRow[]>();
+      for (const r of [...own, ...ofApplications]) {
+        const row: RemovedCredentialRow = {
+          keyId: r.key_id,
+          thumbprint: r.thumbprint,
+          type: r.type as RemovedCredentialRow['type'],
+          ownerType: r.owner_type as RemovedCredentialRow['ownerType'],
+          removedAt: r.removed_at!,
+          removedBy: r.removed_by,
+        };
+        const list = out.get(r.principal_id);
+        if (list) list.push(row);
+        else out.set(r.principal_id, [row]);
+      }
+      return out;
+    },
   };
+}
+
+/** A removed credential of a principal or its application. */
+export interface RemovedCredentialRow {
+  keyId: string;
+  thumbprint: string | null;
+  type: 'password' | 'certificate' | 'federated';
+  ownerType: 'servicePrincipal' | 'application';
+  removedAt: string;
+  removedBy: string | null;
 }

@@ -71,6 +71,11 @@ export function credentialToRow(c: Credential, now: string): CredentialTable {
     removed_at: c.removedAt,
     removed_by: c.removedBy,
     updated_at: now,
+    // What Vigil itself issued is never in an imported object: left alone by upserts.
+    secret_salt: null,
+    secret_hash: null,
+    certificate: null,
+    added_via: null,
   };
 }
 

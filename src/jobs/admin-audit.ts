@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditActor, AuditTarget, DirectoryAudit } from '../../domain/index.ts';
-import { normaliseActivityName } from '../../ingest/normalise/normalise-activity-name.ts';
-import type { Store } from '../../store/open-store.ts';
-import { createIngestQueries, emptyBatch } from '../../store/queries/ingest-queries.ts';
+import type { AuditActor, AuditTarget, DirectoryAudit } from '../domain/index.ts';
+import { normaliseActivityName } from '../ingest/normalise/normalise-activity-name.ts';
+import type { Store } from '../store/open-store.ts';
+import { createIngestQueries, emptyBatch } from '../store/queries/ingest-queries.ts';
+
+/** Who takes an action: the id the risk history and inventory name, and the identity the audit record names. */
+export interface ActionActor {
+  initiatedBy: string;
+  audit: AuditActor;
+}
 
 /** One admin action as the audit log records it. */
 export interface AdminAction {
