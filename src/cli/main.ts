@@ -6,6 +6,7 @@ import { registerDetectCommands } from './detect-command.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerImportCommand } from './import-command.ts';
 import { registerIntelPollCommand } from './intel-poll-command.ts';
+import { registerInvestigateCommand } from './investigate-command.ts';
 import { registerKeysCommand } from './keys-command.ts';
 import { registerLeaksCommand } from './leaks-command.ts';
 import { registerPoliciesCommand } from './policies-command.ts';
@@ -35,6 +36,7 @@ export function createProgram(): Command {
   registerPoliciesCommand(program);
   registerExportCommand(program);
   registerCredentialsCommand(program);
+  registerInvestigateCommand(program);
   program
     .command('migrate')
     .description('apply pending store migrations (serve and every command also do this on start)')

@@ -5,6 +5,7 @@ import { credentialActionRoutes } from './credential-action-routes.ts';
 import { directoryAuditRoutes } from './directory-audits.ts';
 import { graphVersions } from './graph-request.ts';
 import type { GraphRouteOptions } from './graph-route-options.ts';
+import { investigationRoutes } from './investigation-routes.ts';
 import { riskyServicePrincipalRoutes } from './risky-service-principals.ts';
 import { riskDetectionRoutes } from './service-principal-risk-detections.ts';
 import { servicePrincipalRoutes } from './service-principals.ts';
@@ -12,6 +13,7 @@ import { signInRoutes } from './sign-ins.ts';
 
 const resources = [
   riskyServicePrincipalRoutes,
+  investigationRoutes,
   riskDetectionRoutes,
   servicePrincipalRoutes,
   applicationRoutes,
