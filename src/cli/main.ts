@@ -11,6 +11,7 @@ import { registerKeysCommand } from './keys-command.ts';
 import { registerLeaksCommand } from './leaks-command.ts';
 import { registerPoliciesCommand } from './policies-command.ts';
 import { registerQuarantineCommand } from './quarantine-command.ts';
+import { registerRemediateCommand } from './remediate-command.ts';
 import { registerRiskyCommands } from './risky-command.ts';
 import { registerServeCommand } from './serve-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
@@ -36,6 +37,7 @@ export function createProgram(): Command {
   registerPoliciesCommand(program);
   registerExportCommand(program);
   registerCredentialsCommand(program);
+  registerRemediateCommand(program);
   registerInvestigateCommand(program);
   program
     .command('migrate')

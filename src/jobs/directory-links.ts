@@ -20,3 +20,10 @@ export function createDirectoryLinks(
     return connector;
   };
 }
+
+/** The Graph connection of each tenant that has one; null for the others. */
+export function createDirectoryConnections(
+  connections: Readonly<Record<string, GraphConnection>>,
+): (tenantId: string) => GraphConnection | null {
+  return (tenantId) => connections[tenantId] ?? null;
+}

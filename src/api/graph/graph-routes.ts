@@ -6,6 +6,7 @@ import { directoryAuditRoutes } from './directory-audits.ts';
 import { graphVersions } from './graph-request.ts';
 import type { GraphRouteOptions } from './graph-route-options.ts';
 import { investigationRoutes } from './investigation-routes.ts';
+import { remediationRoutes } from './remediation-routes.ts';
 import { riskyServicePrincipalRoutes } from './risky-service-principals.ts';
 import { riskDetectionRoutes } from './service-principal-risk-detections.ts';
 import { servicePrincipalRoutes } from './service-principals.ts';
@@ -14,6 +15,7 @@ import { signInRoutes } from './sign-ins.ts';
 const resources = [
   riskyServicePrincipalRoutes,
   investigationRoutes,
+  remediationRoutes,
   riskDetectionRoutes,
   servicePrincipalRoutes,
   applicationRoutes,
