@@ -1,6 +1,6 @@
 // Benchmark entry: `npm run bench -- <name> [options]`. Each bench/<name>.ts exports `run(args)`
 // returning a flat record; the runner prints it as the last line, as JSON, so scripts can read it.
-const names = ['ingest', 'enrich', 'detect', 'api', 'authz', 'export'] as const;
+const names = ['ingest', 'enrich', 'detect', 'api', 'authz', 'export', 'console'] as const;
 
 const [name, ...args] = process.argv.slice(2);
 if (!name || !(names as readonly string[]).includes(name)) {

@@ -10,6 +10,9 @@ import { authzRoutes } from './api/authz/authz-routes.ts';
 import { createTrustedProxies } from './api/authz/client-address.ts';
 import { createDecisionPoint } from './api/authz/decision-point.ts';
 import { createDecisionRecorder } from './api/authz/decision-recorder.ts';
+import { consoleRoutes } from './api/console/console-routes.ts';
+import { consoleSettingsOf } from './api/console/console-settings.ts';
+import { csvRoutes } from './api/csv/csv-routes.ts';
 import { installErrorHandling } from './api/error-handler.ts';
 import { diagnosticSettingsRoutes } from './api/exports/diagnostic-settings-routes.ts';
 import { graphRoutes } from './api/graph/graph-routes.ts';
@@ -102,6 +105,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const onChange = () => access.refresh();
   await app.register(graphRoutes, { deps: { store, config }, requirePermission, onChange });
+  await app.register(csvRoutes, { deps: { store, config }, requirePermission, onChange });
+  await app.register(consoleRoutes, {
+    settings: consoleSettingsOf(config),
+    requireCaller: requirePermission(null),
+  });
   await app.register(diagnosticSettingsRoutes, {
     store,
     plugins: destinationPlugins,

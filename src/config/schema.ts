@@ -64,6 +64,20 @@ export interface Config {
    * or undefined. Certificates and keys are read from their files at load; serialises without secrets.
    */
   graphConnections: Readonly<Record<string, GraphConnection>>;
+  /** How the web console signs people in with an OIDC provider; null: API keys only. */
+  consoleOidc: ConsoleOidcSettings | null;
+}
+
+/** The web console's OIDC sign-in: authorization code with PKCE, as a public client. */
+export interface ConsoleOidcSettings {
+  /** The provider's name on the sign-in button. */
+  issuer: string;
+  /** The console's client id at the provider (a public client: no secret). */
+  clientId: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  /** Scopes asked for; the access token they give must be one `oidcIssuers` accepts. */
+  scopes: readonly string[];
 }
 
 /** An OIDC issuer whose access tokens are accepted. */

@@ -1,4 +1,5 @@
 import { parseCidr } from '../enrich/parse-cidr.ts';
+import { consoleOidcFromEnv, parseConsoleOidc } from './parse-console-oidc-settings.ts';
 import { parseGraphConnections } from './parse-graph-connections.ts';
 import { leakSettingsFromEnv, parseLeakSettings } from './parse-leak-settings.ts';
 import { oidcIssuersFromEnv, parseOidcIssuers, workloadIssuersFromEnv } from './parse-oidc-settings.ts';
@@ -248,6 +249,15 @@ export const settings = [
     env: 'VIGIL_EXPORT_INTERVAL_SECONDS',
     default: 1,
     parse: integer(0, 3600),
+  }),
+  // The console's OIDC sign-in: an object in the config file, or VIGIL_CONSOLE_OIDC_* variables.
+  spec({
+    key: 'consoleOidc',
+    env: 'VIGIL_CONSOLE_OIDC_CLIENT_ID',
+    default: null,
+    parse: parseConsoleOidc,
+    parseEnv: consoleOidcFromEnv,
+    secret: true,
   }),
   // Tenants whose directory Vigil may change itself; without one, remediation shows the requests.
   spec({

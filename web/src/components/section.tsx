@@ -1,0 +1,33 @@
+import type { ComponentChildren } from 'preact';
+import type { Loaded } from '../use-load.ts';
+
+/** A titled section of a principal's page with loading and error states of its own, so one failure leaves the rest readable. */
+export function Section(props: {
+  title: string;
+  loaded: Pick<Loaded<unknown>, 'status' | 'error'>;
+  needs?: boolean;
+  children: ComponentChildren;
+}) {
+  const slug = props.title.toLowerCase().replace(/[^a-z]+/g, '-');
+  let body: ComponentChildren;
+  if (props.needs === false) body = <p class="state">Your role cannot read this.</p>;
+  else if (props.loaded.status === 'loading')
+    body = (
+      <div class="skeleton-block">
+        <span class="visually-hidden">Loading…</span>
+      </div>
+    );
+  else if (props.loaded.status === 'error')
+    body = (
+      <p class="state error" role="alert">
+        {props.loaded.error?.message}
+      </p>
+    );
+  else body = props.children;
+  return (
+    <section class="panel" aria-labelledby={`s-${slug}`} aria-busy={props.loaded.status === 'loading'}>
+      <h2 id={`s-${slug}`}>{props.title}</h2>
+      {body}
+    </section>
+  );
+}

@@ -1,0 +1,217 @@
+import { useMemo, useState } from 'preact/hooks';
+import { download } from '../api.ts';
+import { type Column, DataTable, Pager, type SortOrder } from '../components/data-table.tsx';
+import { FilterBar, type FilterValues, PageSizeSelect, SearchBox } from '../components/filter-bar.tsx';
+import { RiskBadge, StateBadge } from '../components/risk-badge.tsx';
+import {
+  allOf,
+  dateRange,
+  formatTime,
+  odataString,
+  plural,
+  queryString,
+  sentence,
+  words,
+} from '../format.ts';
+import { can, type Me } from '../session.ts';
+import { useCollection } from '../use-collection.ts';
+
+/** A servicePrincipalRiskDetection as the API returns it. */
+export interface Detection {
+  id: string;
+  riskEventType: string;
+  riskLevel: string;
+  riskState: string;
+  riskDetail: string;
+  activity: string;
+  ipAddress: string | null;
+  location: { city?: string | null; state?: string | null; countryOrRegion?: string | null } | null;
+  activityDateTime: string;
+  detectedDateTime: string;
+  lastUpdatedDateTime: string;
+  servicePrincipalId: string;
+  servicePrincipalDisplayName: string | null;
+  appId: string | null;
+  keyIds: string[];
+  additionalInfo: string;
+}
+
+const COLLECTION = '/v1.0/identityProtection/servicePrincipalRiskDetections';
+const DEFAULT_SORT: SortOrder = { property: 'detectedDateTime', descending: true };
+
+/** The detection types Vigil raises, with the names people know them by. */
+export const riskEventTypeNames: Readonly<Record<string, string>> = {
+  suspiciousSignins: 'Suspicious sign-ins',
+  investigationsThreatIntelligence: 'Threat intelligence',
+  leakedCredentials: 'Leaked credentials',
+  unusualCredentialAddition: 'Unusual credential addition',
+  removedCredentialUsed: 'Removed credential used',
+  adminConfirmedServicePrincipalCompromised: 'Admin confirmed compromised',
+};
+
+/** A detection type's name for people; its wire name in words when Vigil has no name for it. */
+export function riskEventTypeName(type: string): string {
+  return riskEventTypeNames[type] ?? sentence(words(type));
+}
+
+/** Where a detection happened, as words. */
+export function placeOf(d: Detection): string {
+  const l = d.location;
+  return l ? [l.city, l.countryOrRegion].filter(Boolean).join(', ') || '–' : '–';
+}
+
+/** The "Workload identity detections" report: filter, sort, page and download CSV. */
+export function DetectionsPage(props: { me: Me }) {
+  const [filters, setFilters] = useState<FilterValues>({
+    level: '',
+    state: '',
+    type: '',
+    from: '',
+    to: '',
+    search: '',
+  });
+  const [sort, setSort] = useState<SortOrder>(DEFAULT_SORT);
+  const [pageSize, setPageSize] = useState(25);
+  const [error, setError] = useState<string | null>(null);
+  const filter = allOf([
+    filters.level && `riskLevel eq ${odataString(filters.level)}`,
+    filters.state && `riskState eq ${odataString(filters.state)}`,
+    filters.type && `riskEventType eq ${odataString(filters.type)}`,
+    ...dateRange('detectedDateTime', filters.from, filters.to),
+    filters.search && `contains(servicePrincipalDisplayName,${odataString(filters.search)})`,
+  ]);
+  const order = `${sort.property} ${sort.descending ? 'desc' : 'asc'}`;
+  const firstPath = useMemo(
+    () => COLLECTION + queryString({ $filter: filter, $orderby: order, $top: pageSize, $count: true }),
+    [filter, order, pageSize],
+  );
+  const collection = useCollection<Detection>(firstPath);
+
+  if (!can(props.me, 'IdentityRiskEvent.Read.All')) {
+    return (
+      <section aria-labelledby="detections-title">
+        <h1 id="detections-title">Workload identity detections</h1>
+        <p class="state">Your role cannot read risk detections.</p>
+      </section>
+    );
+  }
+  const columns: Column<Detection>[] = [
+    {
+      header: 'Detected',
+      sort: 'detectedDateTime',
+      cell: (d) => formatTime(d.detectedDateTime),
+      className: 'time',
+    },
+    {
+      header: 'Activity time',
+      sort: 'activityDateTime',
+      cell: (d) => formatTime(d.activityDateTime),
+      className: 'time',
+    },
+    { header: 'Type', sort: 'riskEventType', cell: (d) => riskEventTypeName(d.riskEventType) },
+    { header: 'Level', sort: 'riskLevel', cell: (d) => <RiskBadge level={d.riskLevel} /> },
+    { header: 'State', sort: 'riskState', cell: (d) => <StateBadge state={d.riskState} /> },
+    {
+      header: 'Principal',
+      sort: 'servicePrincipalDisplayName',
+      cell: (d) => (
+        <a href={`#/principals/${d.servicePrincipalId}`}>
+          {d.servicePrincipalDisplayName ?? d.servicePrincipalId}
+        </a>
+      ),
+    },
+    { header: 'IP address', sort: 'ipAddress', cell: (d) => d.ipAddress ?? '–' },
+    { header: 'Location', cell: placeOf },
+    {
+      header: 'Credential key IDs',
+      cell: (d) => (d.keyIds.length === 0 ? '–' : d.keyIds.map((k) => <code key={k}>{k}</code>)),
+      className: 'id',
+    },
+  ];
+  return (
+    <section aria-labelledby="detections-title">
+      <h1 id="detections-title">Workload identity detections</h1>
+      <FilterBar
+        values={filters}
+        onChange={setFilters}
+        label="Filter detections"
+        fields={[
+          { name: 'level', label: 'Risk level', options: ['high', 'medium', 'low'] },
+          {
+            name: 'state',
+            label: 'Risk state',
+            options: ['atRisk', 'confirmedCompromised', 'dismissed', 'remediated'],
+          },
+          {
+            name: 'type',
+            label: 'Detection type',
+            options: Object.keys(riskEventTypeNames),
+            names: riskEventTypeNames,
+          },
+        ]}
+        dateLabel="Detected"
+      >
+        <SearchBox
+          label="Principal name contains"
+          value={filters.search}
+          onChange={(search) => setFilters({ ...filters, search })}
+        />
+      </FilterBar>
+      <div class="toolbar">
+        <p class="count" aria-live="polite">
+          {collection.count === null ? '\u00a0' : plural(collection.count, 'detection')}
+        </p>
+        <div class="actions">
+          <PageSizeSelect value={pageSize} onChange={setPageSize} />
+          <button
+            type="button"
+            onClick={() =>
+              download(
+                `/vigil/csv/servicePrincipalRiskDetections${queryString({ $filter: filter, $orderby: order })}`,
+                'servicePrincipalRiskDetections.csv',
+              ).catch((err: Error) => setError(err.message))
+            }
+          >
+            Download CSV
+          </button>
+        </div>
+      </div>
+      <div class="notice-slot" aria-live="polite">
+        {error ? (
+          <p class="notice error" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </div>
+      <DataTable
+        caption="Workload identity detections"
+        columns={columns}
+        rows={collection.rows}
+        rowKey={(d) => d.id}
+        status={collection.status}
+        error={collection.error}
+        empty="No detection matches these filters."
+        placeholderRows={Math.min(pageSize, 10)}
+        sort={sort}
+        onSort={(property) =>
+          setSort((s) =>
+            s.property === property
+              ? { property, descending: !s.descending }
+              : { property, descending: false },
+          )
+        }
+      />
+      <Pager
+        pageNumber={collection.pageNumber}
+        pageSize={pageSize}
+        shown={collection.rows.length}
+        count={collection.count}
+        hasPrevious={collection.hasPrevious}
+        hasNext={collection.hasNext}
+        onPrevious={collection.previous}
+        onNext={collection.next}
+        noun="detections"
+      />
+    </section>
+  );
+}
