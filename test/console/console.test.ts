@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { SimulationLabels } from '../../src/simulate/labels.ts';
 import { simulateTenant } from '../../src/simulate/simulate-tenant.ts';
 import { launchBrowser } from '../support/browser.ts';
+import { column, countText, reloading, signIn, waitForRows } from '../support/console-page.ts';
 import {
   type ConsoleTenant,
   ensureConsoleBuilt,
@@ -44,52 +45,6 @@ interface Risky {
   displayName: string | null;
   riskLevel: string;
   riskState: string;
-}
-
-async function signIn(context: BrowserContext, origin: string, key: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${origin}/`);
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { name: 'Risky workload identities', level: 1 }).waitFor();
-  await waitForRows(page);
-  return page;
-}
-
-/** Waits until the table shows data (or its empty state), not skeletons. */
-async function waitForRows(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const table = document.querySelector('main table');
-    return table !== null && table.getAttribute('aria-busy') !== 'true';
-  });
-}
-
-/** Does `action` and waits for the table page it asks for to arrive and render. */
-async function reloading(page: Page, action: () => Promise<unknown>): Promise<void> {
-  await Promise.all([
-    page.waitForResponse((r) =>
-      /\/identityProtection\/(riskyServicePrincipals|servicePrincipalRiskDetections)\?/.test(r.url()),
-    ),
-    action(),
-  ]);
-  await waitForRows(page);
-}
-
-/** The text of one column of the main table, by its header. */
-async function column(page: Page, header: string): Promise<string[]> {
-  return page.evaluate((h) => {
-    const table = document.querySelector('main table');
-    if (!table) return [];
-    const headers = [...table.querySelectorAll('thead th')].map((th) =>
-      th.textContent?.replace(/[▲▼↕]/g, '').trim(),
-    );
-    const i = headers.indexOf(h);
-    return [...table.querySelectorAll('tbody tr')].map((tr) => tr.children[i]?.textContent?.trim() ?? '');
-  }, header);
-}
-
-async function countText(page: Page): Promise<string> {
-  return (await page.locator('main p.count').first().textContent())?.trim() ?? '';
 }
 
 for (const dialect of dialects) {

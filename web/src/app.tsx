@@ -78,8 +78,8 @@ export function App() {
     return <SignInPage config={config} message={session.message} onSignedIn={signIn} />;
   }
   const { me } = session;
-  let page = <RiskyPrincipalsPage me={me} />;
-  if (route.page === 'detections') page = <DetectionsPage me={me} />;
+  let page = <RiskyPrincipalsPage me={me} query={route.query} />;
+  if (route.page === 'detections') page = <DetectionsPage me={me} query={route.query} />;
   else if (route.page === 'conditional-access') page = <ConditionalAccessPage me={me} />;
   else if (route.page === 'principals' && route.id)
     page = <PrincipalPage key={route.id} me={me} id={route.id} />;

@@ -40,3 +40,8 @@ const DISABLE_PERMISSIONS = ['Application.ReadWrite.All', 'Application.ReadWrite
 export function canDisable(me: Me): boolean {
   return DISABLE_PERMISSIONS.some((p) => can(me, p));
 }
+
+/** Whether the caller may add and remove credentials (Graph's credential actions need `Application.ReadWrite.All`). */
+export function canChangeCredentials(me: Me): boolean {
+  return can(me, 'Application.ReadWrite.All');
+}

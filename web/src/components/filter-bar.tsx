@@ -85,13 +85,20 @@ export function FilterBar(props: {
   );
 }
 
-/** A search box that applies what is typed after a short pause (and at once on Enter). */
-export function SearchBox(props: { label: string; value: string; onChange: (value: string) => void }) {
+/**
+ * A search box that applies what is typed after a short pause (`committed` false: the address is
+ * replaced, not added to) and at once on Enter (`committed` true).
+ */
+export function SearchBox(props: {
+  label: string;
+  value: string;
+  onChange: (value: string, committed: boolean) => void;
+}) {
   const [text, setText] = useState(props.value);
   useEffect(() => setText(props.value), [props.value]);
   useEffect(() => {
     if (text.trim() === props.value) return;
-    const timer = setTimeout(() => props.onChange(text.trim()), 300);
+    const timer = setTimeout(() => props.onChange(text.trim(), false), 300);
     return () => clearTimeout(timer);
   }, [text, props.value, props.onChange]);
   return (
@@ -104,12 +111,15 @@ export function SearchBox(props: { label: string; value: string; onChange: (valu
         placeholder="Name"
         onInput={(e) => setText((e.target as HTMLInputElement).value)}
         onKeyDown={(e) => {
-          if (e.key === 'Enter') props.onChange(text.trim());
+          if (e.key === 'Enter') props.onChange(text.trim(), true);
         }}
       />
     </label>
   );
 }
+
+/** The page sizes a report offers. */
+export const PAGE_SIZES = [10, 25, 50, 100] as const;
 
 /** How many rows a page shows. */
 export function PageSizeSelect(props: { value: number; onChange: (n: number) => void }) {
@@ -121,7 +131,7 @@ export function PageSizeSelect(props: { value: number; onChange: (n: number) => 
         value={String(props.value)}
         onChange={(e) => props.onChange(Number((e.target as HTMLSelectElement).value))}
       >
-        {[10, 25, 50, 100].map((n) => (
+        {PAGE_SIZES.map((n) => (
           <option key={n} value={String(n)}>
             {n}
           </option>

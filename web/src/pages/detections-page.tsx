@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { download } from '../api.ts';
-import { type Column, DataTable, Pager, type SortOrder } from '../components/data-table.tsx';
-import { FilterBar, type FilterValues, PageSizeSelect, SearchBox } from '../components/filter-bar.tsx';
+import { type Column, DataTable, Pager } from '../components/data-table.tsx';
+import { FilterBar, PageSizeSelect, SearchBox } from '../components/filter-bar.tsx';
 import { RiskBadge, StateBadge } from '../components/risk-badge.tsx';
 import {
   allOf,
@@ -15,6 +15,7 @@ import {
 } from '../format.ts';
 import { can, type Me } from '../session.ts';
 import { useCollection } from '../use-collection.ts';
+import { sortedBy, type TableViewSpec, useTableView } from '../use-table-view.ts';
 
 /** A servicePrincipalRiskDetection as the API returns it. */
 export interface Detection {
@@ -37,7 +38,6 @@ export interface Detection {
 }
 
 const COLLECTION = '/v1.0/identityProtection/servicePrincipalRiskDetections';
-const DEFAULT_SORT: SortOrder = { property: 'detectedDateTime', descending: true };
 
 /** The detection types Vigil raises, with the names people know them by. */
 export const riskEventTypeNames: Readonly<Record<string, string>> = {
@@ -47,6 +47,22 @@ export const riskEventTypeNames: Readonly<Record<string, string>> = {
   unusualCredentialAddition: 'Unusual credential addition',
   removedCredentialUsed: 'Removed credential used',
   adminConfirmedServicePrincipalCompromised: 'Admin confirmed compromised',
+};
+
+const LEVELS = ['high', 'medium', 'low'];
+const STATES = ['atRisk', 'confirmedCompromised', 'dismissed', 'remediated'];
+const VIEW: TableViewSpec = {
+  sortable: [
+    'detectedDateTime',
+    'activityDateTime',
+    'riskEventType',
+    'riskLevel',
+    'riskState',
+    'servicePrincipalDisplayName',
+    'ipAddress',
+  ],
+  defaultSort: { property: 'detectedDateTime', descending: true },
+  choices: { level: LEVELS, state: STATES, type: Object.keys(riskEventTypeNames) },
 };
 
 /** A detection type's name for people; its wire name in words when Vigil has no name for it. */
@@ -61,17 +77,9 @@ export function placeOf(d: Detection): string {
 }
 
 /** The "Workload identity detections" report: filter, sort, page and download CSV. */
-export function DetectionsPage(props: { me: Me }) {
-  const [filters, setFilters] = useState<FilterValues>({
-    level: '',
-    state: '',
-    type: '',
-    from: '',
-    to: '',
-    search: '',
-  });
-  const [sort, setSort] = useState<SortOrder>(DEFAULT_SORT);
-  const [pageSize, setPageSize] = useState(25);
+export function DetectionsPage(props: { me: Me; query: string }) {
+  const [view, setView] = useTableView('detections', props.query, VIEW);
+  const { filters, sort, pageSize } = view;
   const [error, setError] = useState<string | null>(null);
   const filter = allOf([
     filters.level && `riskLevel eq ${odataString(filters.level)}`,
@@ -133,15 +141,11 @@ export function DetectionsPage(props: { me: Me }) {
       <h1 id="detections-title">Workload identity detections</h1>
       <FilterBar
         values={filters}
-        onChange={setFilters}
+        onChange={(next) => setView({ ...view, filters: next }, 'push')}
         label="Filter detections"
         fields={[
-          { name: 'level', label: 'Risk level', options: ['high', 'medium', 'low'] },
-          {
-            name: 'state',
-            label: 'Risk state',
-            options: ['atRisk', 'confirmedCompromised', 'dismissed', 'remediated'],
-          },
+          { name: 'level', label: 'Risk level', options: LEVELS },
+          { name: 'state', label: 'Risk state', options: STATES },
           {
             name: 'type',
             label: 'Detection type',
@@ -154,7 +158,9 @@ export function DetectionsPage(props: { me: Me }) {
         <SearchBox
           label="Principal name contains"
           value={filters.search}
-          onChange={(search) => setFilters({ ...filters, search })}
+          onChange={(search, committed) =>
+            setView({ ...view, filters: { ...filters, search } }, committed ? 'push' : 'typing')
+          }
         />
       </FilterBar>
       <div class="toolbar">
@@ -162,7 +168,7 @@ export function DetectionsPage(props: { me: Me }) {
           {collection.count === null ? '\u00a0' : plural(collection.count, 'detection')}
         </p>
         <div class="actions">
-          <PageSizeSelect value={pageSize} onChange={setPageSize} />
+          <PageSizeSelect value={pageSize} onChange={(n) => setView({ ...view, pageSize: n }, 'push')} />
           <button
             type="button"
             onClick={() =>
@@ -193,13 +199,7 @@ export function DetectionsPage(props: { me: Me }) {
         empty="No detection matches these filters."
         placeholderRows={Math.min(pageSize, 10)}
         sort={sort}
-        onSort={(property) =>
-          setSort((s) =>
-            s.property === property
-              ? { property, descending: !s.descending }
-              : { property, descending: false },
-          )
-        }
+        onSort={(property) => setView(sortedBy(view, property), 'push')}
       />
       <Pager
         pageNumber={collection.pageNumber}

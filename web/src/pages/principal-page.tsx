@@ -15,6 +15,7 @@ import { countByDay, SignInsChart } from '../components/sign-ins-chart.tsx';
 import { formatTime, odataString, plural, words } from '../format.ts';
 import { can, canDisable, type Me } from '../session.ts';
 import { useLoad } from '../use-load.ts';
+import { reportHref } from '../use-table-view.ts';
 import { type Detection, placeOf, riskEventTypeName } from './detections-page.tsx';
 import type { RiskyPrincipal } from './risky-principals-page.tsx';
 
@@ -121,7 +122,10 @@ export function PrincipalPage(props: { me: Me; id: string }) {
   const name = overview.data?.principal?.displayName ?? overview.data?.risky?.displayName ?? id;
   const [action, setAction] = useState<RiskAction | null>(null);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  // A risk action remounts the sections that follow risk; a remediation step reads the overview,
+  // history and credentials again in place, and never remounts the plan (a dialog of it may be open).
   const [generation, setGeneration] = useState(0);
+  const [refreshed, setRefreshed] = useState(0);
   const mayChangeRisk = can(me, 'IdentityRiskyServicePrincipal.ReadWrite.All');
   const mayDisable = canDisable(me);
   const privilege = useMemo(() => {
@@ -135,7 +139,8 @@ export function PrincipalPage(props: { me: Me; id: string }) {
   return (
     <article aria-labelledby="principal-title">
       <p class="crumbs">
-        <a href="#/risky">Risky workload identities</a> › {overview.status === 'loading' ? '…' : name}
+        <a href={reportHref('risky')}>Risky workload identities</a> ›{' '}
+        {overview.status === 'loading' ? '…' : name}
       </p>
       <h1 id="principal-title">{overview.status === 'loading' ? 'Loading principal…' : name}</h1>
       <div class="toolbar">
@@ -182,18 +187,21 @@ export function PrincipalPage(props: { me: Me; id: string }) {
           />
         ) : null}
       </Section>
-      <InvestigationSection key={`i${generation}`} base={base} me={me} />
+      <InvestigationSection key={`i${generation}`} base={base} me={me} refresh={refreshed} />
       <RemediationSection
         key={`r${generation}`}
         base={base}
         me={me}
+        servicePrincipalId={id}
+        principalName={name}
         onDisable={() => setAction('disable')}
         onChanged={() => {
           overview.reload();
-          setGeneration((g) => g + 1);
+          detections.reload();
+          setRefreshed((r) => r + 1);
         }}
       />
-      <HistorySection key={generation} base={base} me={me} />
+      <HistorySection key={generation} base={base} me={me} refresh={refreshed} />
       <Section title="Detections" loaded={detections} needs={can(me, 'IdentityRiskEvent.Read.All')}>
         {detections.data?.value.length === 0 ? (
           <p class="state">No detection for this principal.</p>
@@ -221,7 +229,7 @@ export function PrincipalPage(props: { me: Me; id: string }) {
         )}
       </Section>
       <SignInsSection id={id} me={me} />
-      <CredentialsSection id={id} me={me} />
+      <CredentialsSection id={id} me={me} refresh={generation + refreshed} />
     </article>
   );
 }
@@ -283,10 +291,10 @@ function Overview(props: {
   );
 }
 
-function HistorySection(props: { base: string; me: Me }) {
+function HistorySection(props: { base: string; me: Me; refresh: number }) {
   const history = useLoad(
     () => orMissing(getJson<Page<HistoryItem>>(`${props.base}/history?$top=100`)),
-    [props.base],
+    [props.base, props.refresh],
   );
   const items = history.data?.value ?? [];
   return (
@@ -354,7 +362,7 @@ function SignInsSection(props: { id: string; me: Me }) {
   );
 }
 
-function CredentialsSection(props: { id: string; me: Me }) {
+function CredentialsSection(props: { id: string; me: Me; refresh: number }) {
   const loaded = useLoad(
     () =>
       orMissing(
@@ -362,7 +370,7 @@ function CredentialsSection(props: { id: string; me: Me }) {
           `/vigil/servicePrincipals/${encodeURIComponent(props.id)}/credentials`,
         ),
       ),
-    [props.id],
+    [props.id, props.refresh],
   );
   const rows = loaded.data?.value ?? [];
   return (
@@ -426,10 +434,10 @@ function CredentialsSection(props: { id: string; me: Me }) {
   );
 }
 
-function InvestigationSection(props: { base: string; me: Me }) {
+function InvestigationSection(props: { base: string; me: Me; refresh: number }) {
   const loaded = useLoad(
     () => optionalFeature(getJson<Investigation>(`${props.base}/investigation`)),
-    [props.base],
+    [props.base, props.refresh],
   );
   const d = loaded.data;
   return (
@@ -449,7 +457,8 @@ function InvestigationSection(props: { base: string; me: Me }) {
           ) : null}
           <ol class="questions">
             {d.data.questions.map((q) => (
-              <QuestionItem key={q.question} question={q} />
+              // A question keeps the evidence pages it fetched; read again, it starts over.
+              <QuestionItem key={`${q.question}-${props.refresh}`} question={q} />
             ))}
           </ol>
         </>

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { download } from '../api.ts';
 import { type Column, DataTable, Pager, type SortOrder } from '../components/data-table.tsx';
 import { FilterBar, type FilterValues, PageSizeSelect, SearchBox } from '../components/filter-bar.tsx';
@@ -13,6 +13,8 @@ import { RiskBadge, StateBadge } from '../components/risk-badge.tsx';
 import { allOf, dateRange, formatTime, odataString, plural, queryString, words } from '../format.ts';
 import { can, canDisable, type Me } from '../session.ts';
 import { useCollection } from '../use-collection.ts';
+import type { HistoryMode } from '../use-hash-route.ts';
+import { sortedBy, type TableViewSpec, useTableView } from '../use-table-view.ts';
 
 /** A riskyServicePrincipal as the API returns it. */
 export interface RiskyPrincipal {
@@ -28,7 +30,21 @@ export interface RiskyPrincipal {
 }
 
 const COLLECTION = '/v1.0/identityProtection/riskyServicePrincipals';
-const DEFAULT_SORT: SortOrder = { property: 'riskLastUpdatedDateTime', descending: true };
+const LEVELS = ['high', 'medium', 'low', 'none'];
+const STATES = ['atRisk', 'confirmedCompromised', 'dismissed', 'remediated', 'confirmedSafe', 'none'];
+const TYPES = ['Application', 'ManagedIdentity', 'Legacy'];
+const VIEW: TableViewSpec = {
+  sortable: [
+    'displayName',
+    'appId',
+    'servicePrincipalType',
+    'riskLevel',
+    'riskState',
+    'riskLastUpdatedDateTime',
+  ],
+  defaultSort: { property: 'riskLastUpdatedDateTime', descending: true },
+  choices: { level: LEVELS, state: STATES, type: TYPES },
+};
 
 /** The `$filter` of the risky-principal filters. */
 export function riskyFilter(f: FilterValues): string | undefined {
@@ -46,18 +62,10 @@ function orderBy(sort: SortOrder): string {
 }
 
 /** The "Risky workload identities" report: filter, sort, page, act on a selection, download CSV. */
-export function RiskyPrincipalsPage(props: { me: Me }) {
+export function RiskyPrincipalsPage(props: { me: Me; query: string }) {
   const { me } = props;
-  const [filters, setFilters] = useState<FilterValues>({
-    level: '',
-    state: '',
-    type: '',
-    from: '',
-    to: '',
-    search: '',
-  });
-  const [sort, setSort] = useState<SortOrder>(DEFAULT_SORT);
-  const [pageSize, setPageSize] = useState(25);
+  const [view, setView] = useTableView('risky', props.query, VIEW);
+  const { filters, sort, pageSize } = view;
   const [selected, setSelected] = useState<Map<string, RiskyPrincipal>>(new Map());
   const [action, setAction] = useState<RiskAction | null>(null);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
@@ -73,14 +81,11 @@ export function RiskyPrincipalsPage(props: { me: Me }) {
   const mayChangeRisk = can(me, 'IdentityRiskyServicePrincipal.ReadWrite.All');
   const mayDisable = canDisable(me);
 
-  const changeFilters = (next: FilterValues) => {
-    setFilters(next);
-    setSelected(new Map());
-  };
-  const onSort = (property: string) =>
-    setSort((s) =>
-      s.property === property ? { property, descending: !s.descending } : { property, descending: false },
-    );
+  // A selection belongs to the rows of one filter: Back, Forward or a new filter clears it.
+  useEffect(() => setSelected(new Map()), [filter]);
+  const changeFilters = (next: FilterValues, mode: HistoryMode = 'push') =>
+    setView({ ...view, filters: next }, mode);
+  const onSort = (property: string) => setView(sortedBy(view, property), 'push');
 
   if (!readable) {
     return (
@@ -119,24 +124,18 @@ export function RiskyPrincipalsPage(props: { me: Me }) {
         onChange={changeFilters}
         label="Filter risky workload identities"
         fields={[
-          {
-            name: 'level',
-            label: 'Risk level',
-            options: ['high', 'medium', 'low', 'none'],
-          },
-          {
-            name: 'state',
-            label: 'Risk state',
-            options: ['atRisk', 'confirmedCompromised', 'dismissed', 'remediated', 'confirmedSafe', 'none'],
-          },
-          { name: 'type', label: 'Type', options: ['Application', 'ManagedIdentity', 'Legacy'] },
+          { name: 'level', label: 'Risk level', options: LEVELS },
+          { name: 'state', label: 'Risk state', options: STATES },
+          { name: 'type', label: 'Type', options: TYPES },
         ]}
         dateLabel="Last updated"
       >
         <SearchBox
           label="Name contains"
           value={filters.search}
-          onChange={(search) => changeFilters({ ...filters, search })}
+          onChange={(search, committed) =>
+            changeFilters({ ...filters, search }, committed ? 'push' : 'typing')
+          }
         />
       </FilterBar>
 
@@ -154,7 +153,7 @@ export function RiskyPrincipalsPage(props: { me: Me }) {
           />
         </fieldset>
         <div class="actions">
-          <PageSizeSelect value={pageSize} onChange={setPageSize} />
+          <PageSizeSelect value={pageSize} onChange={(n) => setView({ ...view, pageSize: n }, 'push')} />
           <button
             type="button"
             onClick={() =>
