@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -23,6 +26,9 @@ const BILLING_APP = '2e6c9a41-8f3b-4d07-b5a2-6c1e9d4f7b38';
 const VIGIL_CLIENT = '0b7c4e12-6a3f-4d58-9e21-8c5f1a7d3b90';
 const VIGIL_SECRET = 'vigil-connection-secret-for-tests-only';
 const FORMATS = fileURLToPath(new URL('./fixtures/formats/', import.meta.url));
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-remediation-connected-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 let entra: FakeEntra;
 let vault: FakeKeyVault;
@@ -92,7 +98,7 @@ for (const dialect of dialects) {
         ...(payload === undefined ? {} : { payload: payload as object }),
       });
 
-    test('addPassword is made in Entra, which issues the secret; Vigil keeps its hash', async () => {
+    test('addPassword is made in Entra, which issues the secret once; Vigil keeps its hash, and a leak of it matches exactly', async () => {
       const before = entra.graphRequests.length;
       const r = await call('POST', `/v1.0/applications/${BILLING_APP}/addPassword`, {
         passwordCredential: { displayName: 'rotated' },
@@ -122,6 +128,37 @@ for (const dialect of dialects) {
         .executeTakeFirstOrThrow();
       assert.ok(row.secret_hash);
       assert.equal(row.hint, pc.secretText.slice(0, 3));
+
+      assert.equal(row.added_via, 'vigil');
+      const everything = JSON.stringify([
+        await t.store.db.selectFrom('credentials').selectAll().execute(),
+        await t.store.db.selectFrom('directory_audits').selectAll().execute(),
+      ]);
+      assert.ok(!everything.includes(pc.secretText), 'the secret text is stored somewhere');
+      const audit = await t.store.db
+        .selectFrom('directory_audits')
+        .selectAll()
+        .where('logged_by_service', '=', 'Vigil')
+        .where('activity_display_name', 'like', 'Update application%')
+        .executeTakeFirstOrThrow();
+      assert.equal(audit.actor_name, 'ir');
+      assert.match(audit.targets, new RegExp(`KeyIdentifier=${pc.keyId}`));
+
+      // The secret leaks into a repository: the scan confirms it against the stored hash, exactly.
+      const repo = join(dir, `repo-${dialect}`);
+      mkdirSync(repo, { recursive: true });
+      writeFileSync(
+        join(repo, 'deploy.env'),
+        `AZURE_TENANT_ID=${TENANT}\nAZURE_CLIENT_ID=${BILLING_APP_ID}\nAZURE_CLIENT_SECRET=${pc.secretText}\n`,
+      );
+      const scan = await runVigil(['leaks', 'scan', '--json', repo], { ...t.env, VIGIL_TENANT_ID: TENANT });
+      assert.equal(scan.code, 0, scan.stderr);
+      const found = JSON.parse(scan.stdout);
+      const finding = found.findings.find((f: { outcome: string }) => f.outcome === 'confirmed');
+      assert.ok(finding, scan.stdout);
+      assert.deepEqual(finding.keyIds, [pc.keyId]);
+      assert.match(finding.how, /verifies against the stored hash/);
+      assert.equal(finding.principalId, BILLING_SP);
 
       const removed = await call('POST', `/v1.0/applications/${BILLING_APP}/removePassword`, {
         keyId: pc.keyId,

@@ -10,6 +10,19 @@ export interface ActionActor {
   audit: AuditActor;
 }
 
+/** A person known only by name (a UPN, or a login name on the command line), as an audit record's actor. */
+export function namedUser(name: string): AuditActor {
+  return {
+    kind: 'user',
+    id: null,
+    displayName: name,
+    userPrincipalName: name.includes('@') ? name : null,
+    appId: null,
+    servicePrincipalId: null,
+    ipAddress: null,
+  };
+}
+
 /** One admin action as the audit log records it. */
 export interface AdminAction {
   activity: string;

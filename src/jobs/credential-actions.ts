@@ -8,7 +8,11 @@ import {
   renderDirectoryRequest,
 } from '../connectors/directory-requests.ts';
 import type { GraphConnector } from '../connectors/graph-connector.ts';
-import { clientSecretText } from '../credentials/client-secret-text.ts';
+import {
+  federatedCredentialJson,
+  keyCredentialJson,
+  passwordCredentialJson,
+} from '../credentials/graph-credential-json.ts';
 import { verifyKeyProof } from '../credentials/verify-key-proof.ts';
 import type { AuditTarget } from '../domain/index.ts';
 import { ApiError, assertThat } from '../errors/api-error.ts';
@@ -102,50 +106,47 @@ function nameOf(actor: ActionActor): string {
   return actor.audit.userPrincipalName ?? actor.audit.displayName ?? actor.initiatedBy;
 }
 
+/** The row of a credential added through Vigil: `fields` fill in what its type has. */
+function addedRow(
+  tenantId: string,
+  owner: CredentialOwner,
+  keyId: string,
+  type: CredentialTable['type'],
+  at: string,
+  actor: ActionActor,
+  fields: Partial<CredentialTable>,
+): CredentialTable {
+  return {
+    tenant_id: tenantId,
+    owner_id: owner.id,
+    owner_type: owner.objectType,
+    key_id: keyId,
+    type,
+    key_type: null,
+    usage: null,
+    display_name: null,
+    hint: null,
+    thumbprint: null,
+    start_date_time: null,
+    end_date_time: null,
+    issuer: null,
+    subject: null,
+    audiences: null,
+    added_at: at,
+    added_by: nameOf(actor),
+    removed_at: null,
+    removed_by: null,
+    updated_at: at,
+    secret_salt: null,
+    secret_hash: null,
+    certificate: null,
+    added_via: 'vigil',
+    ...fields,
+  };
+}
+
 function str(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
-}
-
-/** The Graph `passwordCredential` of a stored row (no secret: Graph shows it only when added). */
-function passwordJson(c: CredentialTable, secretText: string | null): Record<string, unknown> {
-  return {
-    customKeyIdentifier: null,
-    displayName: c.display_name,
-    endDateTime: c.end_date_time,
-    hint: c.hint,
-    keyId: c.key_id,
-    secretText,
-    startDateTime: c.start_date_time,
-  };
-}
-
-/** The Graph `keyCredential` of a stored row (Graph returns no `key` from addKey). */
-function keyJson(c: CredentialTable): Record<string, unknown> {
-  return {
-    customKeyIdentifier: c.thumbprint,
-    displayName: c.display_name,
-    endDateTime: c.end_date_time,
-    key: null,
-    keyId: c.key_id,
-    startDateTime: c.start_date_time,
-    type: c.key_type ?? 'AsymmetricX509Cert',
-    usage: c.usage ?? 'Verify',
-  };
-}
-
-/** The Graph `federatedIdentityCredential` of a stored row. */
-export function federatedJson(
-  c: CredentialTable,
-  description: string | null = null,
-): Record<string, unknown> {
-  return {
-    id: c.key_id,
-    name: c.display_name,
-    issuer: c.issuer,
-    subject: c.subject,
-    audiences: c.audiences === null ? [] : (JSON.parse(c.audiences) as string[]),
-    description,
-  };
 }
 
 /** The Entra audit activity of a credential change on an object, so exports read like Entra's log. */
@@ -314,7 +315,7 @@ export function createCredentialActions(deps: CredentialActionDeps) {
         'BadRequest',
         'displayName may have at most 120 characters.',
       );
-      const { outcome, answer } = await toDirectory(tenantId, {
+      const action: DirectoryAction = {
         kind: 'addPassword',
         objectType,
         objectId: owner.id,
@@ -322,43 +323,45 @@ export function createCredentialActions(deps: CredentialActionDeps) {
           ...(displayName !== null ? { displayName } : {}),
           endDateTime: end,
         },
-      });
-      // Connected, Entra issues the secret and its key id; otherwise Vigil does, in Entra's shape.
+      };
+      // Entra issues client secrets itself: one Vigil made up would work nowhere, so without a
+      // connection nothing is added and the administrator gets the request to run instead. The
+      // secret Entra then issues reaches the inventory through the audit log.
+      if ((deps.directoryFor?.(tenantId) ?? null) === null) {
+        throw new ApiError(
+          'BadRequest',
+          'Entra issues client secrets, and this tenant has no Graph connection, so Vigil cannot add one. ' +
+            'Run this request in Entra (Vigil learns of the new secret from the audit log), or add a ' +
+            'certificate instead (addKey, or vigil credentials new-cert):\n\n' +
+            renderDirectoryRequest(directoryRequestFor(action), deps.graphBaseUrl),
+        );
+      }
+      const { outcome, answer } = await toDirectory(tenantId, action);
       const issued = (answer ?? {}) as Record<string, unknown>;
-      const secretText = str(issued.secretText) ?? clientSecretText();
-      const keyId = str(issued.keyId)?.toLowerCase() ?? randomUUID();
+      const secretText = str(issued.secretText);
+      const keyId = str(issued.keyId)?.toLowerCase();
+      if (secretText === null || keyId === undefined) {
+        throw new ApiError(
+          'BadGateway',
+          'Microsoft Graph answered addPassword without a secretText and keyId.',
+        );
+      }
       const hash = hashClientSecret(secretText);
-      const row: CredentialTable = {
-        tenant_id: tenantId,
-        owner_id: owner.id,
-        owner_type: owner.objectType,
-        key_id: keyId,
-        type: 'password',
+      const row = addedRow(tenantId, owner, keyId, 'password', now.toISOString(), actor, {
         key_type: 'Password',
         usage: 'Verify',
         display_name: str(issued.displayName) ?? displayName,
         hint: str(issued.hint) ?? secretText.slice(0, 3),
-        thumbprint: null,
         start_date_time: isoOrNull(str(issued.startDateTime), 'startDateTime') ?? start,
         end_date_time: isoOrNull(str(issued.endDateTime), 'endDateTime') ?? end,
-        issuer: null,
-        subject: null,
-        audiences: null,
-        added_at: now.toISOString(),
-        added_by: nameOf(actor),
-        removed_at: null,
-        removed_by: null,
-        updated_at: now.toISOString(),
         secret_salt: hash.salt,
         secret_hash: hash.hash,
-        certificate: null,
-        added_via: 'vigil',
-      };
+      });
       await store.db.transaction().execute((trx) => q.insert(trx, row));
       await record(tenantId, owner, credentialActivity(owner, 'Add'), 'Update', actor, [
         { displayName: 'KeyDescription', oldValue: '[]', newValue: keyDescription(row) },
       ]);
-      return { value: passwordJson(row, secretText), directory: outcome };
+      return { value: passwordCredentialJson(row, secretText), directory: outcome };
     },
 
     /** Removes a client secret by key id. */
@@ -428,37 +431,21 @@ export function createCredentialActions(deps: CredentialActionDeps) {
         proof: input.proof ?? null,
       });
       const issued = (answer ?? {}) as Record<string, unknown>;
-      const row: CredentialTable = {
-        tenant_id: tenantId,
-        owner_id: owner.id,
-        owner_type: owner.objectType,
-        key_id: str(issued.keyId)?.toLowerCase() ?? randomUUID(),
-        type: 'certificate',
+      const keyId = str(issued.keyId)?.toLowerCase() ?? randomUUID();
+      const row = addedRow(tenantId, owner, keyId, 'certificate', now.toISOString(), actor, {
         key_type: 'AsymmetricX509Cert',
         usage: 'Verify',
         display_name: displayName,
-        hint: null,
         thumbprint: facts.thumbprint,
         start_date_time: new Date(cert.validFrom).toISOString(),
         end_date_time: new Date(cert.validTo).toISOString(),
-        issuer: null,
-        subject: null,
-        audiences: null,
-        added_at: now.toISOString(),
-        added_by: nameOf(actor),
-        removed_at: null,
-        removed_by: null,
-        updated_at: now.toISOString(),
-        secret_salt: null,
-        secret_hash: null,
         certificate: facts.pem,
-        added_via: 'vigil',
-      };
+      });
       await store.db.transaction().execute((trx) => q.insert(trx, row));
       await record(tenantId, owner, credentialActivity(owner, 'Add'), 'Update', actor, [
         { displayName: 'KeyDescription', oldValue: '[]', newValue: keyDescription(row) },
       ]);
-      return { value: keyJson(row), directory: outcome };
+      return { value: keyCredentialJson(row), directory: outcome };
     },
 
     /** Removes a certificate by key id; a given proof is checked. */
@@ -545,41 +532,22 @@ export function createCredentialActions(deps: CredentialActionDeps) {
       });
       const issued = (answer ?? {}) as Record<string, unknown>;
       const now = clock().toISOString();
-      const row: CredentialTable = {
-        tenant_id: tenantId,
-        owner_id: owner.id,
-        owner_type: 'application',
-        key_id: str(issued.id)?.toLowerCase() ?? randomUUID(),
-        type: 'federated',
-        key_type: null,
-        usage: null,
+      const keyId = str(issued.id)?.toLowerCase() ?? randomUUID();
+      const row = addedRow(tenantId, owner, keyId, 'federated', now, actor, {
         display_name: name,
-        hint: null,
-        thumbprint: null,
-        start_date_time: null,
-        end_date_time: null,
         issuer,
         subject,
         audiences: JSON.stringify(audiences),
-        added_at: now,
-        added_by: nameOf(actor),
-        removed_at: null,
-        removed_by: null,
-        updated_at: now,
-        secret_salt: null,
-        secret_hash: null,
-        certificate: null,
-        added_via: 'vigil',
-      };
+      });
       await store.db.transaction().execute((trx) => q.insert(trx, row));
       await record(tenantId, owner, 'Update application', 'Update', actor, [
         {
           displayName: 'FederatedIdentityCredentials',
           oldValue: '[]',
-          newValue: JSON.stringify([federatedJson(row)]),
+          newValue: JSON.stringify([federatedCredentialJson(row)]),
         },
       ]);
-      return { value: federatedJson(row, description), directory: outcome };
+      return { value: federatedCredentialJson(row, description), directory: outcome };
     },
 
     /** Deletes a federated identity credential of an application. */
@@ -607,7 +575,7 @@ export function createCredentialActions(deps: CredentialActionDeps) {
       await record(tenantId, owner, 'Update application', 'Update', actor, [
         {
           displayName: 'FederatedIdentityCredentials',
-          oldValue: JSON.stringify([federatedJson(held)]),
+          oldValue: JSON.stringify([federatedCredentialJson(held)]),
           newValue: '[]',
         },
       ]);

@@ -8,6 +8,7 @@ import type { GraphConnection } from '../connectors/graph-connection.ts';
 import { createKeyVaultConnector, renderKeyVaultRotation } from '../connectors/key-vault-connector.ts';
 import { KeyVaultError } from '../connectors/key-vault-error.ts';
 import { newSecretValue } from '../connectors/new-secret-value.ts';
+import type { AuditActor, AuditTarget } from '../domain/index.ts';
 import { ApiError, assertThat } from '../errors/api-error.ts';
 import { readCertificate } from '../leaks/read-certificate.ts';
 import {
@@ -24,10 +25,11 @@ import {
 import { nextRisk } from '../risk/next-risk.ts';
 import type { Store } from '../store/open-store.ts';
 import { createCredentialActionQueries } from '../store/queries/credential-action-queries.ts';
+import { createInvestigationQueries } from '../store/queries/investigation-queries.ts';
 import { createRemediationQueries } from '../store/queries/remediation-queries.ts';
 import { createRiskQueries } from '../store/queries/risk-queries.ts';
 import type { CredentialTable, RemediationPlanTable } from '../store/schema.ts';
-import { type ActionActor, createAdminAudit } from './admin-audit.ts';
+import { type ActionActor, createAdminAudit, namedUser } from './admin-audit.ts';
 
 /** A plan as the API and the CLI show it. */
 export interface RemediationPlanView {
@@ -288,23 +290,14 @@ export function createRemediation(deps: RemediationDeps) {
           await risk.appendHistory(trx, row.tenant_id, row.principal_id, randomUUID(), t.history);
         await q.update(row, trx);
       });
-      await audit.record(row.tenant_id, {
-        activity: 'Remediate service principal',
-        category: 'IdentityProtection',
-        operationType: 'Update',
-        targets: [
-          { id: row.principal_id, displayName: null, type: 'ServicePrincipal', modifiedProperties: [] },
-        ],
-        actor: {
-          kind: 'user',
-          id: null,
-          displayName: who,
-          userPrincipalName: who.includes('@') ? who : null,
-          appId: null,
-          servicePrincipalId: null,
-          ipAddress: null,
-        },
-      });
+      await recordOnPrincipal(
+        row.tenant_id,
+        row.principal_id,
+        'Remediate service principal',
+        'Update',
+        namedUser(who),
+        [],
+      );
     }
     return {
       id: row.id,
@@ -337,6 +330,23 @@ export function createRemediation(deps: RemediationDeps) {
     await q.update(row);
   };
 
+  // Every plan action is written to the audit log, against the principal it remediates.
+  const recordOnPrincipal = (
+    tenantId: string,
+    principalId: string,
+    activity: string,
+    operationType: 'Add' | 'Update',
+    actor: AuditActor,
+    modifiedProperties: AuditTarget['modifiedProperties'],
+  ) =>
+    audit.record(tenantId, {
+      activity,
+      category: 'IdentityProtection',
+      operationType,
+      targets: [{ id: principalId, displayName: null, type: 'ServicePrincipal', modifiedProperties }],
+      actor,
+    });
+
   const nameOf = (actor: ActionActor) =>
     actor.audit.userPrincipalName ?? actor.audit.displayName ?? actor.initiatedBy;
 
@@ -352,7 +362,7 @@ export function createRemediation(deps: RemediationDeps) {
       if (existing?.state === 'inProgress') return { plan: await settle(existing), created: false };
       const now = clock().toISOString();
       const rows = await q.credentialsOf(tenantId, owner.id, owner.appId);
-      const first = await q.firstActiveDetection(tenantId, owner.id);
+      const first = await createInvestigationQueries(store).firstActiveDetectionAt(tenantId, owner.id);
       const record = newPlanRecord(rows.map(credentialNow), first, now);
       record.lastActor = actor.initiatedBy;
       const row: RemediationPlanTable = {
@@ -367,15 +377,14 @@ export function createRemediation(deps: RemediationDeps) {
         body: JSON.stringify(record),
       };
       await q.insert(row);
-      await audit.record(tenantId, {
-        activity: 'Start service principal remediation',
-        category: 'IdentityProtection',
-        operationType: 'Add',
-        targets: [
-          { id: owner.id, displayName: owner.displayName, type: 'ServicePrincipal', modifiedProperties: [] },
-        ],
-        actor: actor.audit,
-      });
+      await recordOnPrincipal(
+        tenantId,
+        owner.id,
+        'Start service principal remediation',
+        'Add',
+        actor.audit,
+        [],
+      );
       return { plan: await settle(row), created: true };
     },
 
@@ -430,22 +439,14 @@ export function createRemediation(deps: RemediationDeps) {
         else throw new ApiError('BadRequest', `The ${name} step cannot be skipped.`);
       }
       await change(row, record, actor);
-      await audit.record(tenantId, {
-        activity: how === 'complete' ? 'Complete remediation step' : 'Skip remediation step',
-        category: 'IdentityProtection',
-        operationType: 'Update',
-        targets: [
-          {
-            id: row.principal_id,
-            displayName: null,
-            type: 'ServicePrincipal',
-            modifiedProperties: [
-              { displayName: 'RemediationStep', oldValue: null, newValue: JSON.stringify(name) },
-            ],
-          },
-        ],
-        actor: actor.audit,
-      });
+      await recordOnPrincipal(
+        tenantId,
+        row.principal_id,
+        how === 'complete' ? 'Complete remediation step' : 'Skip remediation step',
+        'Update',
+        actor.audit,
+        [{ displayName: 'RemediationStep', oldValue: null, newValue: JSON.stringify(name) }],
+      );
       return settle(row);
     },
 
@@ -519,26 +520,9 @@ export function createRemediation(deps: RemediationDeps) {
         throw err;
       }
       await change(row, record, actor);
-      await audit.record(tenantId, {
-        activity: 'Rotate Key Vault secrets',
-        category: 'IdentityProtection',
-        operationType: 'Update',
-        targets: [
-          {
-            id: row.principal_id,
-            displayName: null,
-            type: 'ServicePrincipal',
-            modifiedProperties: [
-              {
-                displayName: 'Secrets',
-                oldValue: null,
-                newValue: JSON.stringify(rotated.map((r) => r.versionId)),
-              },
-            ],
-          },
-        ],
-        actor: actor.audit,
-      });
+      await recordOnPrincipal(tenantId, row.principal_id, 'Rotate Key Vault secrets', 'Update', actor.audit, [
+        { displayName: 'Secrets', oldValue: null, newValue: JSON.stringify(rotated.map((r) => r.versionId)) },
+      ]);
       return { rotated, directoryRequests: [], plan: await settle(row) };
     },
   };

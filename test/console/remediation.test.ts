@@ -2,10 +2,13 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config/load.ts';
 import { newCertificate } from '../../src/credentials/new-certificate.ts';
 import type { SimulationLabels } from '../../src/simulate/labels.ts';
 import { simulateTenant } from '../../src/simulate/simulate-tenant.ts';
@@ -13,6 +16,7 @@ import { launchBrowser } from '../support/browser.ts';
 import { signIn } from '../support/console-page.ts';
 import { type ConsoleTenant, ensureConsoleBuilt, serveConsoleTenant } from '../support/console-tenant.ts';
 import { createTestStore, dialects, type TestStore } from '../support/dialects.ts';
+import { type FakeEntra, startFakeEntra } from '../support/fake-entra.ts';
 
 // An administrator remediates a compromised workload without leaving the browser: starts the plan,
 // reviews the inventory, registers a new certificate from a PEM file, removes the old credentials
@@ -26,15 +30,20 @@ const dir = mkdtempSync(join(tmpdir(), 'vigil-console-remediation-'));
 const out = join(dir, 'tenant');
 let labels: SimulationLabels;
 let browser: Browser;
+let entra: FakeEntra;
+const CONNECTION_CLIENT = '0b7c4e12-6a3f-4d58-9e21-8c5f1a7d3b90';
+const CONNECTION_SECRET = 'console-connection-secret-for-tests-only';
 
 before(async () => {
   ensureConsoleBuilt();
   mkdirSync(SHOTS, { recursive: true });
   labels = (await simulateTenant({ out, principals: 30, days: 21, seed: 4242, end: new Date() })).labels;
   browser = await launchBrowser();
+  entra = await startFakeEntra();
 });
 after(async () => {
   await browser?.close();
+  await entra?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -317,51 +326,103 @@ for (const dialect of dialects) {
 
     test('a client secret is shown once, can be copied, and is gone when its dialog closes', async () => {
       const id = (candidates[1] as Risky).id;
-      const section = await openRemediation(page, tenant.origin, id);
-      await step(section, 'addCredential').getByRole('button', { name: 'Add a client secret' }).click();
-      const dialog = page.getByRole('dialog');
-      await dialog.getByLabel('Description').fill('nightly-sync 2026');
-      await dialog.getByRole('button', { name: 'Add secret' }).click();
-      const value = dialog.getByLabel('Secret value');
-      await value.waitFor();
-      const secret = await value.inputValue();
-      assert.ok(secret.length >= 32, `a full-length secret: ${secret.length} characters`);
+      // Without a Graph connection Vigil cannot add a secret (Entra issues them): the button says why.
+      const unconnected = await openRemediation(page, tenant.origin, id);
+      if (await unconnected.getByRole('button', { name: 'Start remediation' }).isVisible()) {
+        await unconnected.getByRole('button', { name: 'Start remediation' }).click();
+      }
+      const offline = step(unconnected, 'addCredential').getByRole('button', { name: 'Add a client secret' });
+      await offline.waitFor();
+      assert.equal(await offline.isDisabled(), true);
       assert.match(
-        (await dialog.getByRole('alert').textContent()) ?? '',
-        /only time the secret is shown.*nobody can show it again/,
+        (await step(unconnected, 'addCredential').textContent()) ?? '',
+        /Entra issues client secrets itself, and this tenant has no Graph connection/,
       );
-      const requests = (await dialog.locator('.directory-requests').textContent()) ?? '';
-      assert.match(requests, /Requests to run in Entra/);
-      assert.match(
-        requests,
-        new RegExp(`POST https://graph.microsoft.com/v1.0/servicePrincipals/${id}/addPassword`),
-      );
-      assert.ok(!requests.includes(secret), 'the requests for Entra never carry the secret');
-      await dialog.getByRole('button', { name: 'Copy' }).click();
-      await dialog.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
-      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
-      await page.screenshot({ path: join(SHOTS, `remediation-secret-${dialect}.png`) });
 
-      await dialog.getByRole('button', { name: 'Close' }).click();
-      await dialog.waitFor({ state: 'detached' });
-      const status = await section.getByRole('status').filter({ hasText: 'Client secret' }).textContent();
-      assert.ok(!(status ?? '').includes(secret.slice(0, 8)), 'the notice names the key id, not the secret');
-      // Gone from the page: not in the document, not in either storage.
-      assert.ok(!(await page.content()).includes(secret), 'the secret is not in the page');
-      const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }));
-      assert.ok(!stored.includes(secret), 'the secret is not stored');
-
-      const inventory = await tenant.get<{ value: InventoryCredential[] }>(
-        `/vigil/servicePrincipals/${id}/credentials`,
+      // The same store served with a Graph connection to a local directory speaking Graph's wire format.
+      const sp = await tenant.get<{ appId: string; displayName: string }>(
+        `/v1.0/servicePrincipals/${id}`,
         admin,
       );
-      const added = inventory.value.find((c) => c.type === 'password' && c.hint === secret.slice(0, 3));
-      assert.ok(added, 'the secret is in the inventory, by its hint');
-      assert.ok(!JSON.stringify(inventory).includes(secret), 'the API does not show it again');
-      await step(section, 'addCredential').and(page.locator('.step-done')).waitFor();
-      // A secret completes the step, but a certificate is still offered: it is the safer credential.
-      await step(section, 'addCredential').getByRole('button', { name: 'Add a certificate' }).waitFor();
-      await page.locator('tr.credential', { hasText: added.keyId }).waitFor();
+      entra.addClient({
+        tenantId: tenant.tenantId,
+        clientId: CONNECTION_CLIENT,
+        clientSecret: CONNECTION_SECRET,
+        roles: ['Application.ReadWrite.All'],
+      });
+      entra.addServicePrincipal(tenant.tenantId, { id, appId: sp.appId, displayName: sp.displayName });
+      const config = loadConfig({
+        env: {
+          VIGIL_GRAPH_CONNECTIONS: JSON.stringify({
+            [tenant.tenantId]: {
+              clientId: CONNECTION_CLIENT,
+              clientSecret: CONNECTION_SECRET,
+              authorityHost: entra.origin,
+              graphBaseUrl: entra.origin,
+            },
+          }),
+        },
+        overrides: { defaultTenantId: tenant.tenantId, detectIntervalSeconds: 0, exportIntervalSeconds: 0 },
+      });
+      const connected = await buildApp({ config, store: t.store, intel: null, logger: false });
+      await connected.listen({ host: '127.0.0.1', port: 0 });
+      const origin = `http://127.0.0.1:${(connected.server.address() as AddressInfo).port}`;
+      const connectedContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      await connectedContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+      try {
+        const page = await signIn(connectedContext, origin, admin);
+        const section = await openRemediation(page, origin, id);
+        await step(section, 'addCredential').getByRole('button', { name: 'Add a client secret' }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByLabel('Description').fill('nightly-sync 2026');
+        await dialog.getByRole('button', { name: 'Add secret' }).click();
+        const value = dialog.getByLabel('Secret value');
+        await value.waitFor();
+        const secret = await value.inputValue();
+        assert.ok(secret.length >= 32, `a full-length secret: ${secret.length} characters`);
+        assert.match(
+          (await dialog.getByRole('alert').textContent()) ?? '',
+          /only time the secret is shown.*nobody can show it again/,
+        );
+        // Made in Entra, which issued the secret: nothing left to run by hand.
+        assert.equal(await dialog.locator('.directory-requests').count(), 0);
+        const inEntra = entra.servicePrincipal(tenant.tenantId, id)?.passwordCredentials ?? [];
+        assert.ok(
+          inEntra.some((c) => c.secretText === secret),
+          'the secret is the one Entra issued',
+        );
+        await dialog.getByRole('button', { name: 'Copy' }).click();
+        await dialog.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
+        assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
+        await page.screenshot({ path: join(SHOTS, `remediation-secret-${dialect}.png`) });
+
+        await dialog.getByRole('button', { name: 'Close' }).click();
+        await dialog.waitFor({ state: 'detached' });
+        const status = await section.getByRole('status').filter({ hasText: 'Client secret' }).textContent();
+        assert.ok(
+          !(status ?? '').includes(secret.slice(0, 8)),
+          'the notice names the key id, not the secret',
+        );
+        // Gone from the page: not in the document, not in either storage.
+        assert.ok(!(await page.content()).includes(secret), 'the secret is not in the page');
+        const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }));
+        assert.ok(!stored.includes(secret), 'the secret is not stored');
+
+        const inventory = await tenant.get<{ value: InventoryCredential[] }>(
+          `/vigil/servicePrincipals/${id}/credentials`,
+          admin,
+        );
+        const added = inventory.value.find((c) => c.type === 'password' && c.hint === secret.slice(0, 3));
+        assert.ok(added, 'the secret is in the inventory, by its hint');
+        assert.ok(!JSON.stringify(inventory).includes(secret), 'the API does not show it again');
+        await step(section, 'addCredential').and(page.locator('.step-done')).waitFor();
+        // A secret completes the step, but a certificate is still offered: it is the safer credential.
+        await step(section, 'addCredential').getByRole('button', { name: 'Add a certificate' }).waitFor();
+        await page.locator('tr.credential', { hasText: added.keyId }).waitFor();
+      } finally {
+        await connectedContext.close();
+        await connected.close();
+      }
     });
   });
 }

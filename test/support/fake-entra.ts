@@ -453,7 +453,8 @@ export async function startFakeEntra(): Promise<FakeEntra> {
       }
       case 'POST addPassword': {
         const input = isRecord(b.passwordCredential) ? b.passwordCredential : {};
-        const secretText = `${randomBytes(2).toString('hex').slice(0, 3)}8Q~${randomBytes(28).toString('base64url')}`;
+        // Entra's current shape: three characters, a digit, `Q~`, 34 more (40 in all).
+        const secretText = `${randomBytes(2).toString('hex').slice(0, 3)}8Q~${randomBytes(33).toString('base64url').slice(0, 33)}a`;
         const now = new Date();
         const credential: FakePasswordCredential = {
           customKeyIdentifier: null,

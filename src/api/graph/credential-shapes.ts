@@ -1,3 +1,4 @@
+import { keyCredentialJson, passwordCredentialJson } from '../../credentials/graph-credential-json.ts';
 import type { CredentialTable } from '../../store/schema.ts';
 
 /** The Graph keyCredentials and passwordCredentials of an object, from its current credentials. */
@@ -8,29 +9,8 @@ export function credentialsJson(rows: readonly CredentialTable[]): {
   const keyCredentials: Record<string, unknown>[] = [];
   const passwordCredentials: Record<string, unknown>[] = [];
   for (const c of rows) {
-    if (c.type === 'certificate') {
-      keyCredentials.push({
-        // Graph defaults customKeyIdentifier to the certificate's thumbprint.
-        customKeyIdentifier: c.thumbprint,
-        displayName: c.display_name,
-        endDateTime: c.end_date_time,
-        key: null,
-        keyId: c.key_id,
-        startDateTime: c.start_date_time,
-        type: c.key_type ?? 'AsymmetricX509Cert',
-        usage: c.usage ?? 'Verify',
-      });
-    } else if (c.type === 'password') {
-      passwordCredentials.push({
-        customKeyIdentifier: null,
-        displayName: c.display_name,
-        endDateTime: c.end_date_time,
-        hint: c.hint,
-        keyId: c.key_id,
-        secretText: null,
-        startDateTime: c.start_date_time,
-      });
-    }
+    if (c.type === 'certificate') keyCredentials.push(keyCredentialJson(c));
+    else if (c.type === 'password') passwordCredentials.push(passwordCredentialJson(c));
   }
   return { keyCredentials, passwordCredentials };
 }

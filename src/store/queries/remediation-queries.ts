@@ -65,17 +65,6 @@ export function createRemediationQueries(store: Store) {
         .orderBy('key_id')
         .execute();
     },
-    /** When the principal's first detection still active (at risk or confirmed) happened. */
-    async firstActiveDetection(tenantId: string, principalId: string): Promise<string | null> {
-      const r = await db
-        .selectFrom('risk_detections')
-        .select((eb) => eb.fn.min('activity_date_time').as('first'))
-        .where('tenant_id', '=', tenantId)
-        .where('principal_id', '=', principalId)
-        .where('risk_state', 'in', ['atRisk', 'confirmedCompromised'])
-        .executeTakeFirst();
-      return r?.first == null ? null : String(r.first);
-    },
     /** Successful sign-ins of the principal after `since` naming any of the credentials. */
     async signInsWith(
       tenantId: string,

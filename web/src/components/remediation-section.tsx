@@ -329,12 +329,23 @@ function Step(props: {
           {open && s.name === 'addCredential' ? (
             <button
               type="button"
-              disabled={!mayChange}
-              aria-describedby={why(props.rights.changeCredentials)}
+              disabled={!mayChange || !props.directoryConnected}
+              aria-describedby={
+                props.directoryConnected
+                  ? why(props.rights.changeCredentials)
+                  : `secret-needs-connection-${s.name}`
+              }
               onClick={() => props.onDialog('secret')}
             >
               Add a client secret
             </button>
+          ) : null}
+          {open && s.name === 'addCredential' && !props.directoryConnected ? (
+            <p class="hint" id={`secret-needs-connection-${s.name}`}>
+              Entra issues client secrets itself, and this tenant has no Graph connection: run{' '}
+              <code>addPassword</code> in Entra (Vigil learns of the new secret from the audit log), or add a
+              certificate.
+            </p>
           ) : null}
           {open && s.name === 'removeOldCredentials' && toRemove.length > 0 ? (
             <button
