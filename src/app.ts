@@ -10,6 +10,7 @@ import { authzRoutes } from './api/authz/authz-routes.ts';
 import { createTrustedProxies } from './api/authz/client-address.ts';
 import { createDecisionPoint } from './api/authz/decision-point.ts';
 import { createDecisionRecorder } from './api/authz/decision-recorder.ts';
+import { createChangeCounterPoll } from './api/change-counter-poll.ts';
 import { consoleRoutes } from './api/console/console-routes.ts';
 import { consoleSettingsOf } from './api/console/console-settings.ts';
 import { csvRoutes } from './api/csv/csv-routes.ts';
@@ -17,11 +18,13 @@ import { installErrorHandling } from './api/error-handler.ts';
 import { diagnosticSettingsRoutes } from './api/exports/diagnostic-settings-routes.ts';
 import { graphRoutes } from './api/graph/graph-routes.ts';
 import { rewriteAppIdKeys } from './api/graph/object-ref.ts';
+import { createResponseCache } from './api/graph/response-cache.ts';
 import { healthRoutes } from './api/health/health-routes.ts';
 import { ingestRoutes } from './api/ingest/ingest-routes.ts';
 import { credentialInventoryRoutes } from './api/inventory/credential-inventory-routes.ts';
 import { registerExportMetrics } from './api/metrics/export-metrics.ts';
 import { createIngestMetrics } from './api/metrics/ingest-metrics.ts';
+import { registerResponseCacheMetrics } from './api/metrics/response-cache-metrics.ts';
 import { openApiRoute, registerOpenApi } from './api/openapi.ts';
 import type { Config } from './config/schema.ts';
 import type { IpIntel } from './enrich/ip-intel.ts';
@@ -66,6 +69,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     rateLimiter: createRateLimiter({ perMinute: config.rateLimitPerMinute }),
   });
   const metrics = createIngestMetrics();
+  // Serialized Graph answers, served again until a change counter they depend on moves.
+  const responseCache = createResponseCache({ maxBytes: config.responseCacheBytes });
+  registerResponseCacheMetrics(metrics.registry, responseCache);
+  const cacheCounters = createChangeCounterPoll(store, responseCache.setVersions);
+  if (responseCache.enabled) {
+    await cacheCounters.refresh();
+    cacheCounters.start((err) => app.log.error({ err }, 'reading change counters failed'));
+  }
+  // After a change made here, before the reply: the next read sees it, not the next poll's.
+  const refreshCache = () => (responseCache.enabled ? cacheCounters.refresh() : Promise.resolve());
 
   await registerOpenApi(app, VERSION);
   await app.register(healthRoutes, { store });
@@ -90,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps: ingestDeps,
     bodyLimitBytes: config.bodyLimitBytes,
     requireIngest: requirePermission('Ingest.Write'),
+    afterWrite: refreshCache,
   });
 
   // Access decisions read policies and risk from memory; a poll notices other processes' changes.
@@ -101,10 +115,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   app.addHook('onClose', async () => {
     access.stop();
+    cacheCounters.stop();
     await recorder.close();
   });
-  const onChange = () => access.refresh();
-  await app.register(graphRoutes, { deps: { store, config }, requirePermission, onChange });
+  const onChange = async () => {
+    await Promise.all([access.refresh(), refreshCache()]);
+  };
+  await app.register(graphRoutes, { deps: { store, config, responseCache }, requirePermission, onChange });
   await app.register(csvRoutes, { deps: { store, config }, requirePermission, onChange });
   await app.register(consoleRoutes, {
     settings: consoleSettingsOf(config),

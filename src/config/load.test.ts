@@ -64,3 +64,12 @@ test('a bad database URL is reported without quoting it, since it may carry a pa
     (err: Error) => /VIGIL_DATABASE_URL/.test(err.message) && !err.message.includes('hunter2'),
   );
 });
+
+test('the response cache holds 64 MiB by default; 0 turns it off; a negative size is refused', () => {
+  assert.equal(loadConfig({ env: {} }).responseCacheBytes, 64 * 1024 * 1024);
+  assert.equal(loadConfig({ env: { VIGIL_RESPONSE_CACHE_BYTES: '0' } }).responseCacheBytes, 0);
+  assert.throws(
+    () => loadConfig({ env: { VIGIL_RESPONSE_CACHE_BYTES: '-1' } }),
+    (err: Error) => /VIGIL_RESPONSE_CACHE_BYTES: must be a whole number/.test(err.message),
+  );
+});

@@ -42,6 +42,8 @@ export interface Config {
   oidcIssuers: readonly OidcIssuerSettings[];
   /** Requests per minute each caller (unauthenticated: each client address) may make; 0 turns limits off. */
   rateLimitPerMinute: number;
+  /** Memory for serialized Graph responses served again until their data changes, in bytes; 0 turns it off. */
+  responseCacheBytes: number;
   /** Issuers of the workload access tokens `GET /authz/nginx` verifies (the tokens gateways see). */
   workloadIssuers: readonly OidcIssuerSettings[];
   /** Peers (CIDRs) whose `X-Forwarded-For` / `X-Real-IP` name the client address of a decision. */

@@ -175,6 +175,13 @@ export const settings = [
     default: 6000,
     parse: integer(0, 10_000_000),
   }),
+  // A few thousand pages of 100 detections: the queries consoles and connectors keep asking.
+  spec({
+    key: 'responseCacheBytes',
+    env: 'VIGIL_RESPONSE_CACHE_BYTES',
+    default: 64 * 1024 * 1024,
+    parse: integer(0, 16 * 1024 * 1024 * 1024),
+  }),
   // Workload token issuers for the decision point: a list in the file, or one from VIGIL_AUTHZ_*.
   spec({
     key: 'workloadIssuers',

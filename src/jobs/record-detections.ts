@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DetectionCandidate } from '../detections/detection.ts';
 import { detectionId } from '../risk/detection-id.ts';
 import { nextRisk } from '../risk/next-risk.ts';
+import { bumpCounter } from '../store/queries/bump-counter.ts';
 import { enqueueExports } from '../store/queries/export-outbox-queries.ts';
 import type { createRiskQueries } from '../store/queries/risk-queries.ts';
 import type { Database } from '../store/schema.ts';
@@ -48,6 +49,7 @@ export async function recordDetections(
           .where('tenant_id', '=', tenantId)
           .where('id', '=', id)
           .execute();
+        await bumpCounter(trx, 'detection_version');
         await enqueueExports(trx, tenantId, 'ServicePrincipalRiskEvents', [id]);
         if (existing.risk_level !== c.riskLevel && existing.risk_state === 'atRisk')
           newTypes.add(c.riskEventType);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { federatedCredentialJson } from '../../credentials/graph-credential-json.ts';
 import type { ApplicationTable, CredentialTable } from '../../store/schema.ts';
 import type { QueryModel } from '../odata/query-model.ts';
 import { type CollectionSource, getEntity, listCollection } from './collection-source.ts';
@@ -73,6 +74,7 @@ export const applicationsSource: CollectionSource<ApplicationTable> = {
     createdDateTime: a.created_at,
   }),
   credentialsOf: 'application',
+  changesWith: ['directory_version'],
 };
 
 /** An application's federated identity credentials (current ones), as a Graph collection. */
@@ -118,15 +120,8 @@ function federatedSource(applicationId: string): CollectionSource<CredentialTabl
         .where('c.owner_id', '=', applicationId)
         .where('c.type', '=', 'federated')
         .where('c.removed_at', 'is', null),
-    toJson: (c) => ({
-      id: c.key_id,
-      name: c.display_name,
-      issuer: c.issuer,
-      subject: c.subject,
-      audiences: c.audiences === null ? [] : (JSON.parse(c.audiences) as string[]),
-      // Vigil's inventory does not keep descriptions.
-      description: null,
-    }),
+    toJson: (c) => federatedCredentialJson(c),
+    changesWith: ['directory_version'],
   };
 }
 

@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Config } from '../../config/schema.ts';
 import { ApiError } from '../../errors/api-error.ts';
 import type { Store } from '../../store/open-store.ts';
+import type { ChangeCounter } from '../../store/queries/bump-counter.ts';
 import type { CredentialTable, Database } from '../../store/schema.ts';
 import {
   type AnySelect,
@@ -14,8 +15,15 @@ import {
 import { parseQueryOptions } from '../odata/parse-query-options.ts';
 import type { QueryModel } from '../odata/query-model.ts';
 import { credentialsJson } from './credential-shapes.ts';
-import { contextUrl, project, serviceRootOf, shapeOptionsOf } from './graph-request.ts';
+import {
+  contextUrl,
+  prefersUnknownEnumMembers,
+  project,
+  serviceRootOf,
+  shapeOptionsOf,
+} from './graph-request.ts';
 import { resourceNotFound } from './graph-route-options.ts';
+import type { ResponseCache } from './response-cache.ts';
 import type { ShapeOptions } from './risk-shapes.ts';
 
 /** A Graph collection backed by the store: its query model, its rows and how a row reads in Graph. */
@@ -28,16 +36,76 @@ export interface CollectionSource<Row> {
   toJson(row: Row, o: ShapeOptions): Record<string, unknown>;
   /** Directory objects carry their current credentials inline, as Graph returns them. */
   credentialsOf?: 'servicePrincipal' | 'application';
+  /**
+   * The change counters bumped by every write to the tables `rows` and `credentialsOf` read; with
+   * them, answers are served from the response cache until one moves. Without, never cached.
+   */
+  changesWith?: readonly ChangeCounter[];
 }
 
 /** What the collection routes need from the app. */
 export interface GraphDeps {
   store: Store;
   config: Readonly<Config>;
+  /** Serialized answers of sources that declare `changesWith`; absent, every read queries. */
+  responseCache?: ResponseCache;
 }
 
-/** Answers a collection request: OData options checked against the model, one page, and its links. */
-export async function listCollection<Row>(
+/**
+ * Answers a collection request: OData options checked against the model, one page, and its links.
+ * Returns the body, or its serialized bytes when it came through the response cache.
+ */
+export function listCollection<Row>(
+  source: CollectionSource<Row>,
+  deps: GraphDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  tenantId: string,
+): Promise<unknown> {
+  return cached(source, deps, request, reply, tenantId, () =>
+    collectionBody(source, deps, request, reply, tenantId),
+  );
+}
+
+/** Answers a single-entity request, or 404 in Graph's words when the tenant has no such entity. */
+export function getEntity<Row>(
+  source: CollectionSource<Row>,
+  deps: GraphDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  tenantId: string,
+  id: string,
+): Promise<unknown> {
+  return cached(source, deps, request, reply, tenantId, () =>
+    entityBody(source, deps, request, reply, tenantId, id),
+  );
+}
+
+/** Routes a read through the response cache when the source says what invalidates it. */
+function cached<Row>(
+  source: CollectionSource<Row>,
+  deps: GraphDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  tenantId: string,
+  compute: () => Promise<Record<string, unknown>>,
+): Promise<unknown> {
+  const cache = deps.responseCache;
+  if (cache === undefined || !cache.enabled || source.changesWith === undefined) return compute();
+  return cache.respond(
+    request,
+    reply,
+    {
+      tenantId,
+      root: serviceRootOf(request, deps.config),
+      includeUnknownEnumMembers: prefersUnknownEnumMembers(request),
+      changesWith: source.changesWith,
+    },
+    compute,
+  );
+}
+
+async function collectionBody<Row>(
   source: CollectionSource<Row>,
   deps: GraphDeps,
   request: FastifyRequest,
@@ -77,8 +145,7 @@ export async function listCollection<Row>(
   return body;
 }
 
-/** Answers a single-entity request, or 404 in Graph's words when the tenant has no such entity. */
-export async function getEntity<Row>(
+async function entityBody<Row>(
   source: CollectionSource<Row>,
   deps: GraphDeps,
   request: FastifyRequest,

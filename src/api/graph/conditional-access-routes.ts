@@ -155,6 +155,7 @@ export async function conditionalAccessRoutes(
           .selectAll('c')
           .where('c.tenant_id', '=', tenantId),
       toJson: (row) => resource.toJson(JSON.parse(row.body) as ConditionalAccessObjects[T]),
+      changesWith: ['policy_version'],
     };
     const refuse = (e: { field: string; message: string }): never => {
       throw new ApiError(

@@ -116,6 +116,7 @@ export async function credentialActionRoutes(
           request.body.keyId,
           actorOf(caller),
         );
+        await options.onChange();
         return noContent(reply, outcome);
       },
     );
@@ -155,6 +156,7 @@ export async function credentialActionRoutes(
           },
           actorOf(caller),
         );
+        await options.onChange();
         return send(request, reply, 'microsoft.graph.keyCredential', outcome);
       },
     );
@@ -171,6 +173,7 @@ export async function credentialActionRoutes(
           request.body.proof ?? null,
           actorOf(caller),
         );
+        await options.onChange();
         return noContent(reply, outcome);
       },
     );
@@ -195,6 +198,7 @@ export async function credentialActionRoutes(
         request.body,
         actorOf(caller),
       );
+      await options.onChange();
       const owner = await actions.ownerOf(caller.tenantId, 'application', application);
       return send(request, reply, `applications('${owner.id}')/federatedIdentityCredentials`, outcome, 201);
     },
@@ -210,6 +214,7 @@ export async function credentialActionRoutes(
         request.params.credentialId,
         actorOf(caller),
       );
+      await options.onChange();
       return noContent(reply, outcome);
     },
   );

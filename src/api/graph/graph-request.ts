@@ -17,11 +17,16 @@ export function versionOf(request: FastifyRequest): GraphVersion {
  * sends `Prefer: include-unknown-enum-members`; the reply then says so in `Preference-Applied`.
  */
 export function shapeOptionsOf(request: FastifyRequest, reply: FastifyReply): ShapeOptions {
-  const prefer = request.headers.prefer;
-  const values = Array.isArray(prefer) ? prefer : prefer === undefined ? [] : [prefer];
-  const includeUnknownEnumMembers = values.some((v) => INCLUDE_UNKNOWN.test(v));
+  const includeUnknownEnumMembers = prefersUnknownEnumMembers(request);
   if (includeUnknownEnumMembers) reply.header('preference-applied', 'include-unknown-enum-members');
   return { version: versionOf(request), includeUnknownEnumMembers };
+}
+
+/** Whether the client sent `Prefer: include-unknown-enum-members` (among other preferences or not). */
+export function prefersUnknownEnumMembers(request: FastifyRequest): boolean {
+  const prefer = request.headers.prefer;
+  if (prefer === undefined) return false;
+  return Array.isArray(prefer) ? prefer.some((v) => INCLUDE_UNKNOWN.test(v)) : INCLUDE_UNKNOWN.test(prefer);
 }
 
 /** The service root a client reached, e.g. `https://vigil.example.com/v1.0`. */

@@ -9,7 +9,7 @@ import type { GraphDeps } from './collection-source.ts';
 export interface GraphRouteOptions {
   deps: GraphDeps;
   requirePermission: (permission: Permission) => preHandlerAsyncHookHandler;
-  /** Applies a change of risk or policy to this process's access decisions before the reply. */
+  /** Applies a change a route made to this process's access decisions and response cache before the reply. */
   onChange: () => Promise<void>;
 }
 

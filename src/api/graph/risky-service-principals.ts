@@ -119,6 +119,8 @@ export const riskyServicePrincipalsSource: CollectionSource<RiskyRow> = {
       ])
       .where('r.tenant_id', '=', tenantId),
   toJson: (row, o) => riskyServicePrincipalJson(row, row, o),
+  // Risk, and the inventory names joined to it.
+  changesWith: ['risk_version', 'directory_version'],
 };
 
 /** A principal's risk history, newest first. */
@@ -163,6 +165,7 @@ function historySource(principalId: string): CollectionSource<HistoryRow> {
     model: historyModel,
     rows: (db, tenantId) => historyRows(db, tenantId).where('h.principal_id', '=', principalId),
     toJson: (row, o) => historyItemJson(row, row, o),
+    changesWith: ['risk_version', 'directory_version'],
   };
 }
 

@@ -142,6 +142,8 @@ export const riskDetectionsSource: CollectionSource<DetectionRow> = {
       .select(principalColumns)
       .where('d.tenant_id', '=', tenantId),
   toJson: (row, o) => riskDetectionJson(row, row, o),
+  // Detections, and the inventory names joined to them.
+  changesWith: ['detection_version', 'directory_version'],
 };
 
 /** The detection routes: list and get. */

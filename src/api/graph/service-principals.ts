@@ -86,6 +86,7 @@ export const servicePrincipalsSource: CollectionSource<ServicePrincipalTable> = 
     db.selectFrom('service_principals as sp').selectAll('sp').where('sp.tenant_id', '=', tenantId),
   toJson: (row) => servicePrincipalJson(row),
   credentialsOf: 'servicePrincipal',
+  changesWith: ['directory_version'],
 };
 
 /** `GET /servicePrincipals` and `GET /servicePrincipals/{id}`. */

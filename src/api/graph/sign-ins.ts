@@ -196,6 +196,8 @@ export const signInsSource: CollectionSource<SignInTable> = {
   model: signInsModel,
   rows: (db, tenantId) => db.selectFrom('sign_ins as s').selectAll('s').where('s.tenant_id', '=', tenantId),
   toJson: signInJson,
+  // Only ingest writes sign-ins, and every ingest transaction takes a new batch number.
+  changesWith: ['ingest_batch'],
 };
 
 /** `GET /auditLogs/signIns` and `GET /auditLogs/signIns/{id}`. */

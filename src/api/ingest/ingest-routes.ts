@@ -13,6 +13,8 @@ export interface IngestRouteOptions {
   deps: IngestDeps;
   bodyLimitBytes: number;
   requireIngest: preHandlerAsyncHookHandler;
+  /** Makes what was stored visible to this process's cached reads before the reply. */
+  afterWrite?: () => Promise<void>;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRouteOpt
     const totals = await ingestBody(body, `request:${request.id}`, options.deps, {
       boundTenantId: callerOf(request).tenantId,
     });
+    if (totals.stored > 0) await options.afterWrite?.();
     return reply.send({
       requestId: request.id,
       read: totals.read,

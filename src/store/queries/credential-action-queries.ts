@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { SecretHash } from '../../leaks/client-secret-hash.ts';
 import type { Store } from '../open-store.ts';
 import type { CredentialTable, Database } from '../schema.ts';
+import { bumpCounter } from './bump-counter.ts';
 
 /** A service principal or application as the credential actions address it. */
 export interface CredentialOwner {
@@ -13,7 +14,10 @@ export interface CredentialOwner {
   accountEnabled: boolean | null;
 }
 
-/** Reads and writes of the credential actions (add and remove credentials, enable or disable). */
+/**
+ * Reads and writes of the credential actions (add and remove credentials, enable or disable). Every
+ * write bumps `directory_version` in the caller's transaction: cached Graph reads show these objects.
+ */
 export function createCredentialActionQueries(store: Store) {
   const db = store.db;
   return {
@@ -76,6 +80,7 @@ export function createCredentialActionQueries(store: Store) {
         .values(row)
         .onConflict((oc) => oc.columns(['tenant_id', 'owner_id', 'key_id']).doUpdateSet({ ...row }))
         .execute();
+      await bumpCounter(trx, 'directory_version');
     },
 
     /** Marks a current credential removed; false when the object holds no such current credential. */
@@ -95,7 +100,9 @@ export function createCredentialActionQueries(store: Store) {
         .where('key_id', '=', keyId)
         .where('removed_at', 'is', null)
         .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+      const removed = Number(r.numUpdatedRows) > 0;
+      if (removed) await bumpCounter(trx, 'directory_version');
+      return removed;
     },
 
     /** Enables or disables a service principal. */
@@ -112,6 +119,7 @@ export function createCredentialActionQueries(store: Store) {
         .where('tenant_id', '=', tenantId)
         .where('id', '=', principalId)
         .execute();
+      await bumpCounter(trx, 'directory_version');
     },
 
     /** keyId → salted hash of every client secret Vigil issued in the tenant, to match leaks exactly. */

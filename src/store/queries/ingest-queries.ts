@@ -19,6 +19,7 @@ import {
   SIGN_IN_COLUMNS,
 } from '../rows/packed-sign-ins.ts';
 import type { Database, DirectoryAuditTable, ServicePrincipalTable, SignInArrivalTable } from '../schema.ts';
+import { bumpCounter } from './bump-counter.ts';
 import { enqueueExports, type OutboxCategory } from './export-outbox-queries.ts';
 
 /** Everything one ingest transaction writes. */
@@ -413,6 +414,9 @@ export function createIngestQueries(store: Store) {
           for (const c of credentialChanges) await applyCredentialChange(trx, c, now);
         }
         const inventoryChanged = await upsertInventory(trx, batch, now);
+        // The batch number announces sign-ins and audits; inventory has a counter of its own so
+        // that the steady stream of sign-ins of known principals leaves cached directory reads be.
+        if (touchesDirectory(batch, principalRows)) await bumpCounter(trx, 'directory_version');
         const quarantineRows = batch.quarantine.map((q) => ({
           fingerprint: quarantineFingerprint(q),
           tenant_id: q.tenantId,
@@ -442,6 +446,17 @@ export function createIngestQueries(store: Store) {
       return result;
     },
   };
+}
+
+/** Whether a batch writes inventory: new principals seen in logs, credential changes, inventory objects. */
+function touchesDirectory(batch: IngestBatch, principalRows: readonly ServicePrincipalTable[]): boolean {
+  return (
+    principalRows.length > 0 ||
+    batch.principals.length > 0 ||
+    batch.applications.length > 0 ||
+    batch.credentials.length > 0 ||
+    batch.audits.some((a) => a.credentialChanges.length > 0)
+  );
 }
 
 /** Whether two rows are equal on every column but the named one (values compared loosely for pg/SQLite number types). */

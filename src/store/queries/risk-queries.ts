@@ -94,6 +94,8 @@ export function createRiskQueries(store: Store) {
           activity_risk_event_types: JSON.stringify(entry.activity.riskEventTypes),
         })
         .execute();
+      // History is read through cached Graph responses: the counter tells them it changed.
+      await bumpCounter(db, 'risk_version');
       await enqueueExports(db, tenantId, 'RiskyServicePrincipals', [id]);
     },
     /** A principal's history, oldest first. */
@@ -115,6 +117,7 @@ export function createRiskQueries(store: Store) {
         .values(row)
         .onConflict((oc) => oc.columns(['tenant_id', 'id']).doUpdateSet(changing))
         .execute();
+      await bumpCounter(db, 'detection_version');
       await enqueueExports(db, row.tenant_id, 'ServicePrincipalRiskEvents', [row.id]);
     },
     async detectionsOf(
@@ -152,6 +155,7 @@ export function createRiskQueries(store: Store) {
         .where('risk_state', 'in', ['atRisk', 'confirmedCompromised'])
         .returning('id')
         .execute();
+      if (settled.length > 0) await bumpCounter(db, 'detection_version');
       await enqueueExports(
         db,
         tenantId,
