@@ -1,20 +1,26 @@
 // An open-loop load at a steady rate, for latency at a given share of the maximum throughput.
 // autocannon's own rate limit lets each connection send its quota for the second back to back and
 // then idle until the next second starts, so a "50%" run is a saturated burst followed by silence
-// and its latencies are those of full load. Here requests leave evenly spaced whether or not earlier
-// ones have been answered, and a request held back because every connection is busy is timed from
-// when it was due, so a stalled server shows up as latency instead of quietly lowering the rate
-// (coordinated omission).
+// and its latencies are those of full load. Here request i is due at start + i / rate whether or
+// not earlier ones have been answered, and its latency runs from when it was due, not from when it
+// left: a request held back because every connection is busy, or because this client was late,
+// counts the wait, so a stalled server shows up as latency instead of quietly lowering the rate
+// (coordinated omission). How late the client itself sent requests is reported beside it.
 //
-// The client speaks just enough HTTP/1.1 over keep-alive sockets to send a GET and skip to the end
-// of a response with a Content-Length: node:http's client costs several times more CPU per request,
-// and on a machine whose cores the server shares that cost would be measured as server latency.
+// The client runs in a child process of its own: on a two-core machine whose cores the server
+// shares, a client in the benchmark's process would pause for that process's timers, garbage and
+// other servers (the benchmark's JWKS endpoint), and those pauses would read as server latency. It
+// speaks just enough HTTP/1.1 over keep-alive sockets to send a GET and skip to the end of a
+// response with a Content-Length: node:http's client costs several times more CPU per request.
+import { fork } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 /** One steady-rate run. */
 export interface PacedLoadOptions {
   url: string;
-  headers: Record<string, string>;
+  /** Headers of every request, or several header sets that requests take in turn. */
+  headers: Record<string, string> | readonly Record<string, string>[];
   /** Requests per second. */
   rate: number;
   durationSeconds: number;
@@ -22,7 +28,7 @@ export interface PacedLoadOptions {
   connections: number;
 }
 
-/** Latencies in milliseconds, until each response had ended. */
+/** Latencies in milliseconds, from when each request was due until its response had ended. */
 export interface PacedLoadResult {
   requests: number;
   /** Responses per second over the run. */
@@ -35,51 +41,87 @@ export interface PacedLoadResult {
   p90Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** How late this client sent requests that found a connection free (timer granularity, its own pauses). */
+  sendLagP99Ms: number;
 }
 
 // How long answers may lag behind the last request sent before the rest count as errors.
 const DRAIN_MS = 30_000;
 const HEAD_END = Buffer.from('\r\n\r\n');
 const CONTENT_LENGTH = /\r\ncontent-length:[ \t]*(\d+)/i;
+const SELF = fileURLToPath(import.meta.url);
+// Marks the child, so importing this module elsewhere never starts a client.
+const CHILD_FLAG = 'VIGIL_PACED_LOAD_CHILD';
 
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** Sends `rate × durationSeconds` GET requests at even intervals and waits for every answer. */
-export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
+/**
+ * Sends `rate × durationSeconds` GET requests at even intervals from a child process and waits for
+ * every answer.
+ */
+export function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
+  // From TypeScript sources the child needs the loader the benchmark itself runs under.
+  const child = fork(SELF, [], {
+    execArgv: SELF.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    env: { ...process.env, [CHILD_FLAG]: '1' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    let result: PacedLoadResult | null = null;
+    child.once('message', (m: { result?: PacedLoadResult; error?: string }) => {
+      if (m.result) result = m.result;
+      else reject(new Error(`paced load failed: ${m.error}`));
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (result) resolve(result);
+      else reject(new Error(`the paced load process exited with ${code} before it answered`));
+    });
+    child.send({ ...options, headers: [options.headers].flat() });
+  });
+}
+
+/** The client itself, in this process. */
+async function pacedLoadHere(options: PacedLoadOptions): Promise<PacedLoadResult> {
   const url = new URL(options.url);
   const port = Number(url.port || 80);
-  const request = Buffer.from(
-    `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: keep-alive\r\n` +
-      Object.entries(options.headers)
-        .map(([k, v]) => `${k}: ${v}\r\n`)
-        .join('') +
-      '\r\n',
-    'latin1',
+  const requests = [options.headers].flat().map((headers) =>
+    Buffer.from(
+      `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: keep-alive\r\n` +
+        Object.entries(headers)
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('') +
+        '\r\n',
+      'latin1',
+    ),
   );
+  if (requests.length === 0) throw new Error('no header set to send');
   const total = Math.max(1, Math.round(options.rate * options.durationSeconds));
   const intervalMs = 1000 / options.rate;
+  // Indexed by request, so nothing is allocated per request while the load runs.
   const latencies = new Float64Array(total);
+  const lags = new Float64Array(total);
   const statusCodes: Record<string, number> = {};
   let settled = 0;
   let non2xx = 0;
   let errors = 0;
+  // Requests leave in order: the next one to send is `sent`, and it is due at `dueOf(sent)`.
   let sent = 0;
+  let lagged = 0;
   let started = 0;
   let finished = 0;
-  // Due times of requests waiting for a free connection, oldest first.
-  const waiting: number[] = [];
-  let waitingHead = 0;
   let lost = 0;
   const idle: Conn[] = [];
   let done: () => void = () => {};
   const allSettled = new Promise<void>((resolve) => {
     done = resolve;
   });
+  const dueOf = (i: number) => started + i * intervalMs;
 
-  const settle = (since: number, status: number | null) => {
+  const settle = (index: number, status: number | null) => {
     if (settled === total) return;
     const now = performance.now();
     if (status === null) errors++;
@@ -87,7 +129,7 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
       statusCodes[status] = (statusCodes[status] ?? 0) + 1;
       if (status < 200 || status > 299) non2xx++;
     }
-    latencies[settled++] = now - since;
+    latencies[settled++] = now - dueOf(index);
     if (settled === total) {
       finished = now;
       done();
@@ -97,8 +139,8 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
   /** One keep-alive connection: at most one request in flight. */
   class Conn {
     socket!: Socket;
-    /** When the request in flight started to count, or -1 when none is. */
-    since = -1;
+    /** The request in flight, or -1 when none is. */
+    index = -1;
     partial: Buffer | null = null;
     bodyLeft = -1;
     status = 0;
@@ -121,20 +163,15 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
       });
     }
 
-    send(since: number): void {
-      this.since = since;
-      this.socket.write(request);
+    send(index: number): void {
+      this.index = index;
+      this.socket.write(requests[index % requests.length]!);
     }
 
-    /** Takes the next waiting request, or goes idle. */
+    /** Takes the next request if it is due, or goes idle. */
     next(): void {
-      if (waitingHead < waiting.length) {
-        this.send(waiting[waitingHead++]!);
-        if (waitingHead > 4096 && waitingHead * 2 > waiting.length) {
-          waiting.splice(0, waitingHead);
-          waitingHead = 0;
-        }
-      } else idle.push(this);
+      if (sent < total && dueOf(sent) <= performance.now()) this.send(sent++);
+      else idle.push(this);
     }
 
     read(chunk: Buffer): void {
@@ -150,7 +187,7 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
           }
           const head = buf.toString('latin1', offset, end);
           const length = CONTENT_LENGTH.exec(head);
-          if (this.since < 0 || !length) {
+          if (this.index < 0 || !length) {
             // Nothing asked for it, or a body this reader cannot delimit: drop the connection.
             this.socket.destroy();
             return;
@@ -164,9 +201,9 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
         this.bodyLeft -= take;
         if (this.bodyLeft > 0) return;
         this.bodyLeft = -1;
-        const since = this.since;
-        this.since = -1;
-        settle(since, this.status);
+        const index = this.index;
+        this.index = -1;
+        settle(index, this.status);
         this.next();
         buf = buf.subarray(offset);
         offset = 0;
@@ -175,9 +212,9 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
 
     closed(): void {
       if (settled === total) return;
-      if (this.since >= 0) {
-        settle(this.since, null);
-        this.since = -1;
+      if (this.index >= 0) {
+        settle(this.index, null);
+        this.index = -1;
       }
       const i = idle.indexOf(this);
       if (i >= 0) idle.splice(i, 1);
@@ -196,30 +233,24 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
   await Promise.all(conns.map((c) => c.open()));
   idle.push(...conns);
 
-  // A request that finds a free connection is timed from when it leaves: timer granularity and
-  // pauses of this process are the client's, not the server's. One that must wait for a connection
-  // is timed from when it was due, since the server's slowness is what keeps it waiting.
-  const dispatch = (due: number, now: number) => {
-    const conn = idle.pop();
-    if (conn) conn.send(now);
-    else waiting.push(due);
-  };
   started = performance.now();
   // Timers fire a millisecond apart at best, so each tick sends every request that has come due
-  // since the last one.
+  // since the last one on the free connections; the rest go as connections free up.
   let timer: NodeJS.Timeout | undefined;
   const tick = () => {
     if (settled === total) return;
     const now = performance.now();
-    const dueCount = Math.min(total, Math.floor((now - started) / intervalMs) + 1);
-    while (sent < dueCount) dispatch(started + sent++ * intervalMs, now);
+    while (sent < total && dueOf(sent) <= now && idle.length > 0) {
+      lags[lagged++] = now - dueOf(sent);
+      idle.pop()!.send(sent++);
+    }
     timer =
       sent < total
-        ? setTimeout(tick, Math.max(0, started + sent * intervalMs - performance.now()))
+        ? setTimeout(tick, Math.max(0, dueOf(sent) - performance.now()))
         : setTimeout(giveUp, DRAIN_MS);
   };
   const giveUp = () => {
-    while (settled < total) settle(started, null);
+    while (settled < total) settle(sent, null);
   };
   tick();
   await allSettled;
@@ -227,6 +258,7 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
   for (const c of conns) c.socket.destroy();
 
   latencies.sort();
+  const lagsSorted = lags.subarray(0, lagged).sort();
   const round = (n: number) => Math.round(n * 100) / 100;
   return {
     requests: total,
@@ -238,5 +270,15 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
     p90Ms: round(percentile(latencies, 90)),
     p99Ms: round(percentile(latencies, 99)),
     maxMs: round(latencies[latencies.length - 1] ?? Number.NaN),
+    sendLagP99Ms: round(percentile(lagsSorted, 99)),
   };
+}
+
+if (process.env[CHILD_FLAG] === '1' && process.argv[1] === SELF) {
+  process.once('message', (options: PacedLoadOptions) => {
+    pacedLoadHere(options).then(
+      (result) => process.send!({ result }, () => process.exit(0)),
+      (err: unknown) => process.send!({ error: String(err) }, () => process.exit(1)),
+    );
+  });
 }

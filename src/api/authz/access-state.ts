@@ -10,6 +10,7 @@ import { type CompiledPolicies, compilePolicies } from '../../policies/compile-p
 import type { Store } from '../../store/open-store.ts';
 import { readCounters } from '../../store/queries/bump-counter.ts';
 import { createConditionalAccessQueries } from '../../store/queries/conditional-access-queries.ts';
+import { yieldToIo } from './yield-to-io.ts';
 
 /** A principal's risk as decisions read it. */
 export interface HeldRisk {
@@ -18,6 +19,21 @@ export interface HeldRisk {
 }
 
 const NO_RISK: HeldRisk = Object.freeze({ level: 'none', state: 'none' });
+// About a millisecond of reading on SQLite.
+const RISK_PAGE_ROWS = 500;
+
+// A handful of level and state pairs stand for every risky principal: one frozen object each,
+// rather than one per principal for the collector to walk.
+const heldRisks = new Map<string, HeldRisk>();
+function heldRisk(level: string, state: string): HeldRisk {
+  const key = `${level}|${state}`;
+  let held = heldRisks.get(key);
+  if (!held) {
+    held = Object.freeze({ level: level as RiskLevel, state: state as RiskState });
+    heldRisks.set(key, held);
+  }
+  return held;
+}
 const PRINCIPAL_TTL_MS = 60_000;
 const MAX_PRINCIPALS = 200_000;
 
@@ -40,7 +56,8 @@ export function createAccessState(
 ) {
   const queries = createConditionalAccessQueries(store);
   let policies = new Map<string, CompiledPolicies>();
-  let risk = new Map<string, HeldRisk>();
+  // Tenant, then principal: a lookup builds no key string, and a load keeps the ids it read.
+  let risk = new Map<string, Map<string, HeldRisk>>();
   const principals = new Map<string, { principal: AccessPrincipal | null; at: number }>();
   let versions = { risk_version: -1, policy_version: -1 };
   let timer: NodeJS.Timeout | null = null;
@@ -70,18 +87,37 @@ export function createAccessState(
   };
 
   const loadRisk = async (): Promise<void> => {
-    // Only principals with some risk are held: every other one reads as none.
-    const rows = await store.db
-      .selectFrom('risky_principals')
-      .select(['tenant_id', 'principal_id', 'risk_level', 'risk_state'])
-      .where('risk_level', '!=', 'none')
-      .execute();
-    const next = new Map<string, HeldRisk>();
-    for (const r of rows) {
-      next.set(`${r.tenant_id}|${r.principal_id}`, {
-        level: r.risk_level as RiskLevel,
-        state: r.risk_state as RiskState,
-      });
+    // Only principals with some risk are held: every other one reads as none. Read in pages with
+    // decisions served between them: on SQLite a query holds the thread until its last row, and
+    // reading 100,000 risky principals at once held every decision for a quarter of a second.
+    // Decisions read the previous map until the new one is complete; a change made meanwhile
+    // moved the counter on, so the next poll reads again.
+    const next = new Map<string, Map<string, HeldRisk>>();
+    let after: { tenantId: string; principalId: string } | null = null;
+    for (;;) {
+      let page = store.db
+        .selectFrom('risky_principals')
+        .select(['tenant_id', 'principal_id', 'risk_level', 'risk_state'])
+        .where('risk_level', '!=', 'none');
+      if (after !== null) {
+        const { tenantId, principalId } = after;
+        page = page.where((eb) =>
+          eb(eb.refTuple('tenant_id', 'principal_id'), '>', eb.tuple(tenantId, principalId)),
+        );
+      }
+      const rows = await page.orderBy('tenant_id').orderBy('principal_id').limit(RISK_PAGE_ROWS).execute();
+      for (const r of rows) {
+        let tenant = next.get(r.tenant_id);
+        if (!tenant) {
+          tenant = new Map();
+          next.set(r.tenant_id, tenant);
+        }
+        tenant.set(r.principal_id, heldRisk(r.risk_level, r.risk_state));
+      }
+      const last = rows.at(-1);
+      if (rows.length < RISK_PAGE_ROWS || last === undefined) break;
+      after = { tenantId: last.tenant_id, principalId: last.principal_id };
+      await yieldToIo();
     }
     risk = next;
   };
@@ -119,7 +155,7 @@ export function createAccessState(
       return policies.get(tenantId);
     },
     riskOf(tenantId: string, principalId: string): HeldRisk {
-      return risk.get(`${tenantId}|${principalId}`) ?? NO_RISK;
+      return risk.get(tenantId)?.get(principalId) ?? NO_RISK;
     },
     /**
      * The inventory's view of a principal, cached for a minute; null when the inventory does not
