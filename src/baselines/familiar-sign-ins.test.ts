@@ -6,7 +6,9 @@ import {
   familiarValues,
   forgetFamiliar,
   learnFamiliar,
+  learnIfFamiliar,
   rememberFamiliar,
+  settleFamiliar,
 } from './familiar-sign-ins.ts';
 import { ageOutBaseline, createSignInBaseline, learnSignIn } from './sign-in-baseline.ts';
 import { extractSignInFeatures } from './sign-in-features.ts';
@@ -77,4 +79,37 @@ test('an address whose network facts differ, or a new resource, is not familiar;
   ageOutBaseline(baseline, '2026-12-01T00:00:00.000Z', 60);
   forgetFamiliar(cache);
   assert.equal(familiarValues(cache, workloadSignIn({ createdAt: '2026-12-01T01:00:00.000Z' })), null);
+});
+
+test('familiar sign-ins counted and settled later give the very baseline learning each does', () => {
+  const plain = createSignInBaseline({ profileSize: 2 });
+  const deferred = createSignInBaseline({ profileSize: 2 });
+  const cache = createFamiliarSignIns();
+  let counted = 0;
+  for (const s of history()) {
+    learnSignIn(plain, extractSignInFeatures(s), s.createdAt);
+    if (learnIfFamiliar(cache, deferred, s, s.createdAt)) {
+      counted++;
+      continue;
+    }
+    // Unfamiliar sign-ins are learned while others wait: their ranking must come out the same.
+    const f = extractSignInFeatures(s);
+    learnSignIn(deferred, f, s.createdAt);
+    rememberFamiliar(cache, deferred, s, f);
+  }
+  assert.ok(counted > 200, `most sign-ins are counted (${counted})`);
+  assert.equal(deferred.successfulSignIns, plain.successfulSignIns, 'totals are current before settling');
+  settleFamiliar(cache, deferred);
+  assert.deepEqual(baselineToRows(deferred), baselineToRows(plain));
+  assert.deepEqual(
+    [deferred.firstSignInAt, deferred.lastSignInAt],
+    [plain.firstSignInAt, plain.lastSignInAt],
+  );
+  for (const property of ['ip', 'ipPrefix', 'resource', 'asn'] as const) {
+    assert.deepEqual(
+      deferred.properties[property].top.map((e) => [e.value, e.count, e.lastSeen]),
+      plain.properties[property].top.map((e) => [e.value, e.count, e.lastSeen]),
+      `the most frequent ${property} values rank the same`,
+    );
+  }
 });

@@ -202,8 +202,8 @@ function promote(profile: PropertyProfile, entry: RankedBaselineValue, size: num
 }
 
 /**
- * Learns one more sighting of a value already in the profile at `at` (see familiar-sign-ins.ts); the
- * same as learning it by its text, without the look-up.
+ * Learns `times` more sightings (default one) of a value already in the profile, the latest at `at`
+ * (see familiar-sign-ins.ts); the same as learning it that many times by its text, without the look-up.
  */
 export function learnFamiliarValue(
   profile: PropertyProfile,
@@ -211,12 +211,13 @@ export function learnFamiliarValue(
   at: string,
   size: number,
   latest: boolean,
+  times = 1,
 ): void {
   if (!entry.changed) {
     entry.changed = true;
     profile.changed.push(entry);
   }
-  entry.count++;
+  entry.count += times;
   // Sign-ins arrive late and out of order, so the window only ever widens; a sign-in at or after
   // the latest one learned (the usual case) is the new last sighting of every value it carries.
   if (latest || at > entry.lastSeen) entry.lastSeen = at;

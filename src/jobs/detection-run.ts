@@ -191,12 +191,23 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
     }
   }
 
-  // One pass over the new sign-ins of principals evaluated incrementally.
+  // One pass over the new sign-ins of principals evaluated incrementally. Object ids are unique across
+  // tenants in practice, so the principal alone finds its run with one look-up, the tenant checked
+  // after; a principal id that several tenants share falls back to the look-up by tenant.
   const scans = createSignInScanQueries(store);
+  const byPrincipal = new Map<string, PrincipalRun>();
+  for (const runs of byTenant.values()) {
+    for (const run of runs.values()) {
+      if (!byPrincipal.has(run.principalId)) byPrincipal.set(run.principalId, run);
+    }
+  }
   const feed = (s: SignIn) => {
-    const run = byTenant.get(s.tenantId)?.get(s.servicePrincipalId);
+    let run = byPrincipal.get(s.servicePrincipalId);
+    if (run !== undefined && run.tenantId !== s.tenantId)
+      run = byTenant.get(s.tenantId)?.get(s.servicePrincipalId);
     if (run === undefined || run.replay) return;
-    for (const e of run.evaluations) e.add(s);
+    const evaluations = run.evaluations;
+    for (let i = 0; i < evaluations.length; i++) evaluations[i]!.add(s);
   };
   if (scanFrom !== null && scanTo !== null) {
     result.signIns += await scans.newInRange(

@@ -59,23 +59,29 @@ export const offensiveToolsDetection = defineSignInDetection<OffensiveToolParame
     // Workloads send few distinct agents: each is matched once per evaluation.
     const seen = new Map<string, OffensiveToolMatch | null>();
     let lastAgent: string | null = null;
-    let lastMatch: OffensiveToolMatch | null | undefined;
+    let lastMatch: OffensiveToolMatch | null = null;
     const groups = new Map<string, Group>();
     return {
       add(s) {
         if (s.userAgent === null || s.userAgent === '') return;
         const successful = s.statusCode === 0;
         if (!successful && !parameters.includeFailures) return;
-        // The agent of the previous sign-in, compared as text, spares hashing it for the memo.
-        let m = s.userAgent === lastAgent ? lastMatch : seen.get(s.userAgent);
-        if (m === undefined) {
-          m = match(s.userAgent);
-          // Agents are attacker-controlled: random ones must not grow the memo without bound.
-          if (seen.size >= MAX_REMEMBERED_AGENTS) seen.clear();
-          seen.set(s.userAgent, m);
+        // The agent of the previous sign-in, compared as text, spares hashing it for the memo. It is
+        // kept only when it changes: pointing at every sign-in's fresh string from this long-lived
+        // closure would make each young-generation collection copy it.
+        let m: OffensiveToolMatch | null;
+        if (s.userAgent === lastAgent) m = lastMatch;
+        else {
+          const known = seen.get(s.userAgent);
+          if (known === undefined) {
+            m = match(s.userAgent);
+            // Agents are attacker-controlled: random ones must not grow the memo without bound.
+            if (seen.size >= MAX_REMEMBERED_AGENTS) seen.clear();
+            seen.set(s.userAgent, m);
+          } else m = known;
+          lastAgent = s.userAgent;
+          lastMatch = m;
         }
-        lastAgent = s.userAgent;
-        lastMatch = m;
         if (m === null) return;
         const outcome = successful ? 'success' : 'failure';
         const key = `${principal.tenantId}|${principal.principalId}|${RISK_EVENT_TYPE}|offensiveTool|${m.tool.id}|${outcome}|${s.createdAt.slice(0, 10)}`;

@@ -50,12 +50,20 @@ export const removedCredentialUseDetection = defineSignInDetection<
       if (c.thumbprint) byThumbprint.set(c.thumbprint.toUpperCase(), c);
     }
     const found = new Map<string, { credential: RemovedCredential; signIns: SignIn[] }>();
+    // A workload signs in with the same credential over and over: its key id, compared as text, spares
+    // lower-casing it for the look-up every time.
+    let lastKey: string | null | undefined;
+    let lastByKey: RemovedCredential | undefined;
     return {
       add(s) {
         if (s.statusCode !== 0 || context.removed.length === 0) return;
-        const keyId = (s.credentialKeyId ?? s.federatedCredentialId)?.toLowerCase();
+        const key = s.credentialKeyId ?? s.federatedCredentialId;
+        if (key !== lastKey) {
+          lastKey = key;
+          lastByKey = key === null ? undefined : byKeyId.get(key.toLowerCase());
+        }
         const credential =
-          (keyId === undefined ? undefined : byKeyId.get(keyId)) ??
+          lastByKey ??
           (s.credentialThumbprint ? byThumbprint.get(s.credentialThumbprint.toUpperCase()) : undefined);
         if (credential === undefined || s.createdAt <= credential.removedAt) return;
         const entry = found.get(credential.keyId);

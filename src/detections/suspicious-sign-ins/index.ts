@@ -1,9 +1,9 @@
 import {
   createFamiliarSignIns,
-  familiarValues,
   forgetFamiliar,
-  learnFamiliar,
+  learnIfFamiliar,
   rememberFamiliar,
+  settleFamiliar,
 } from '../../baselines/familiar-sign-ins.ts';
 import {
   DEFAULT_SIGN_IN_RISK_WEIGHTS,
@@ -67,6 +67,7 @@ export interface RelatedChange {
 
 /** The principal's baseline, learned so far (updated in place), and what the caller knows around it. */
 export interface SuspiciousSignInContext {
+  /** Learns every successful sign-in added; its value counts are complete once `finish` returned. */
   baseline: SignInBaseline;
   /** Audit-log changes of the principal and its application, any order. */
   changes?: readonly RelatedChange[];
@@ -187,26 +188,29 @@ export const suspiciousSignInsDetection = defineSignInDetection<
         if (at >= nextDay || at < today) {
           today = `${at.slice(0, 10)}T00:00:00.000Z`;
           nextDay = new Date(Date.parse(today) + 86_400_000).toISOString();
+          settleFamiliar(familiar, baseline);
           if (ageOutBaseline(baseline, today, p.maxAgeDays) > 0) forgetFamiliar(familiar);
         }
         // A sign-in from an address and client seen just so before: nothing in it is new, and
-        // learning it only bumps the values it touches.
-        const touched = familiarValues(familiar, s);
-        const scored = !isBaselineLearning(baseline, at, p.learningDays);
-        if (touched !== null) {
-          if (scored && openGroup !== null) {
-            const g = at < openGroupEnd ? openGroup : null;
-            if (g && sharesActivity(g, s)) {
-              g.signIns.push(s);
-              if (s.credentialKeyId) g.keyIds.add(s.credentialKeyId);
-            }
+        // learning it only counts a sighting of the values it touches.
+        if (learnIfFamiliar(familiar, baseline, s, at)) {
+          const g = openGroup !== null && at < openGroupEnd ? openGroup : null;
+          if (g !== null && !isBaselineLearning(baseline, at, p.learningDays) && sharesActivity(g, s)) {
+            g.signIns.push(s);
+            if (s.credentialKeyId) g.keyIds.add(s.credentialKeyId);
           }
-          learnFamiliar(baseline, touched, at);
           return;
         }
+        const scored = !isBaselineLearning(baseline, at, p.learningDays);
         const features = extractSignInFeatures(s);
         if (scored) {
-          const found = compareSignIn(baseline, features, p.weights);
+          let found = compareSignIn(baseline, features, p.weights);
+          if (found.length > 0 && familiar.unsettled.length > 0) {
+            // What is new depends only on which values the baseline holds; the profiles that explain
+            // it show counts, which the familiar sign-ins counted since must reach first.
+            settleFamiliar(familiar, baseline);
+            found = compareSignIn(baseline, features, p.weights);
+          }
           const novelties = found.length === 0 ? found : found.filter((n) => p.weights[n.signal] !== 'none');
           let g = openGroup !== null && at < openGroupEnd ? openGroup : undefined;
           if (novelties.length > 0) {
@@ -248,6 +252,7 @@ export const suspiciousSignInsDetection = defineSignInDetection<
         rememberFamiliar(familiar, baseline, s, features);
       },
       finish() {
+        settleFamiliar(familiar, baseline);
         const out: DetectionCandidate[] = [];
         for (const [dedupeKey, g] of groups) {
           const weighed = levelFromSignals(g.signals, p.weights);

@@ -23,6 +23,8 @@ const COLUMNS = [
   'credential_key_id',
   'federated_credential_id',
   'status_code',
+  // Sign-ins may name a certificate by thumbprint only: the removed-credential detection matches it.
+  'credential_thumbprint',
 ] as const;
 
 // Sign-ins per `in (…)` list when reading details.
@@ -52,7 +54,7 @@ function signInOf(r: readonly unknown[]): SignIn {
     userAgent: r[12] as string | null,
     credentialType: r[13] as SignIn['credentialType'],
     credentialKeyId: r[14] as string | null,
-    credentialThumbprint: null,
+    credentialThumbprint: r[17] as string | null,
     federatedCredentialId: r[15] as string | null,
     statusCode: Number(r[16]),
     failureReason: null,

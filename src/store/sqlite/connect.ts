@@ -5,7 +5,10 @@ import { type CompiledQuery, Kysely, SqliteDialect, sql } from 'kysely';
 import type { InsertIgnore, ScanRows, StoreCapabilities } from '../capabilities.ts';
 import type { Database } from '../schema.ts';
 
-const SCAN_PAGE_ROWS = 4096;
+// Rows handed over at once by scanRows. Small, because a page stays alive while it is evaluated: a
+// few hundred rows fit the young generation, while thousands (a megabyte and more of strings) get
+// copied by every scavenge and promoted; there is no round trip to save as on PostgreSQL.
+const SCAN_PAGE_ROWS = 256;
 
 /** Resolves `sqlite:<path>`, `sqlite://<path>` or a bare path to a file path. */
 export function sqlitePath(url: string): string {
