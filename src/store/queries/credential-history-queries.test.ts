@@ -289,6 +289,7 @@ for (const dialect of dialects) {
           addedAt: null,
           startDateTime: '2026-01-10T00:00:00Z',
           removedAt: null,
+          addedThroughVigil: false,
         },
       ]);
     });
