@@ -26,8 +26,8 @@ export interface Marker {
   note: string | null;
 }
 
-/** A credential the plan removes: held when the first active detection was raised or when the plan started. */
-export interface PlannedCredential {
+/** Which credential, on which object, as a person recognises it. */
+export interface CredentialIdentity {
   objectType: 'servicePrincipal' | 'application';
   objectId: string;
   keyId: string;
@@ -35,6 +35,10 @@ export interface PlannedCredential {
   displayName: string | null;
   hint: string | null;
   thumbprint: string | null;
+}
+
+/** A credential the plan removes: held when the first active detection was raised or when the plan started. */
+export interface PlannedCredential extends CredentialIdentity {
   addedDateTime: string | null;
   /** Held when the first active detection was raised (the rest were added later, before the plan). */
   presentAtFirstDetection: boolean;
@@ -62,14 +66,7 @@ export interface PlanRecord {
 }
 
 /** One credential of the principal or its application, as it stands now. */
-export interface CredentialNow {
-  objectType: 'servicePrincipal' | 'application';
-  objectId: string;
-  keyId: string;
-  type: 'password' | 'certificate' | 'federated';
-  displayName: string | null;
-  hint: string | null;
-  thumbprint: string | null;
+export interface CredentialNow extends CredentialIdentity {
   addedAt: string | null;
   startDateTime: string | null;
   addedBy: string | null;

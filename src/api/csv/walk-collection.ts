@@ -1,6 +1,5 @@
-import type { CollectionSource, GraphDeps } from '../graph/collection-source.ts';
+import { type CollectionSource, type GraphDeps, readPage } from '../graph/collection-source.ts';
 import type { ShapeOptions } from '../graph/risk-shapes.ts';
-import { applyQueryOptions, pageOf } from '../odata/apply-query-options.ts';
 import { parseQueryOptions, type QueryOptions } from '../odata/parse-query-options.ts';
 
 /** The OData options a walk may take: the ones that choose rows and their order. */
@@ -29,20 +28,13 @@ export async function* walkCollection<Row>(
   query: WalkQuery,
   shape: ShapeOptions,
 ): AsyncGenerator<Record<string, unknown>> {
-  const { db, capabilities } = deps.store;
   let skipToken: string | null = null;
   do {
     const options = parseQueryOptions(
       { ...walkOptions(source, query), ...(skipToken === null ? {} : { $skiptoken: skipToken }) },
       source.model,
     );
-    const rows = (await applyQueryOptions(
-      source.rows(db, tenantId),
-      options,
-      source.model,
-      capabilities,
-    ).execute()) as Row[];
-    const page = pageOf(rows, options);
+    const page = await readPage(source, deps, tenantId, options);
     for (const row of page.rows) yield source.toJson(row, shape);
     skipToken = page.skipToken;
   } while (skipToken !== null);

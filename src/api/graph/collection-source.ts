@@ -12,7 +12,7 @@ import {
   nextLink,
   pageOf,
 } from '../odata/apply-query-options.ts';
-import { parseQueryOptions } from '../odata/parse-query-options.ts';
+import { parseQueryOptions, type QueryOptions } from '../odata/parse-query-options.ts';
 import type { QueryModel } from '../odata/query-model.ts';
 import { credentialsJson } from './credential-shapes.ts';
 import {
@@ -105,6 +105,23 @@ function cached<Row>(
   );
 }
 
+/** One page of a collection: its rows after the query options, and the skip token of the next. */
+export async function readPage<Row>(
+  source: CollectionSource<Row>,
+  deps: GraphDeps,
+  tenantId: string,
+  options: QueryOptions,
+): Promise<{ rows: Row[]; skipToken: string | null }> {
+  const { db, capabilities } = deps.store;
+  const rows = (await applyQueryOptions(
+    source.rows(db, tenantId),
+    options,
+    source.model,
+    capabilities,
+  ).execute()) as Row[];
+  return pageOf(rows, options);
+}
+
 async function collectionBody<Row>(
   source: CollectionSource<Row>,
   deps: GraphDeps,
@@ -114,20 +131,14 @@ async function collectionBody<Row>(
 ): Promise<Record<string, unknown>> {
   const query = request.query as Record<string, unknown>;
   const options = parseQueryOptions(query, source.model);
-  const { db, capabilities } = deps.store;
   const shape = shapeOptionsOf(request, reply);
-  const rows = (await applyQueryOptions(
-    source.rows(db, tenantId),
-    options,
-    source.model,
-    capabilities,
-  ).execute()) as Row[];
-  const page = pageOf(rows, options);
+  const page = await readPage(source, deps, tenantId, options);
   const root = serviceRootOf(request, deps.config);
   const body: Record<string, unknown> = {
     '@odata.context': contextUrl(root, source.entitySet, options.select),
   };
   if (options.count) {
+    const { db, capabilities } = deps.store;
     const counted = await applyFilter(
       source.rows(db, tenantId).clearSelect().select(sql<number | string>`count(*)`.as('n')),
       options,
