@@ -61,9 +61,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     rewriteUrl: (request) => rewriteAppIdKeys(request.url ?? '/'),
   });
   installErrorHandling(app);
+  const apiKeys = createApiKeys(store);
   const requirePermission = createRequirePermission({
     authenticator: createAuthenticator({
-      keys: createApiKeys(store),
+      keys: apiKeys,
       oidc: createOidcVerifier(config.oidcIssuers),
     }),
     rateLimiter: createRateLimiter({ perMinute: config.rateLimitPerMinute }),
@@ -72,11 +73,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Serialized Graph answers, served again until a change counter they depend on moves.
   const responseCache = createResponseCache({ maxBytes: config.responseCacheBytes });
   registerResponseCacheMetrics(metrics.registry, responseCache);
-  const cacheCounters = createChangeCounterPoll(store, responseCache.setVersions);
-  if (responseCache.enabled) {
-    await cacheCounters.refresh();
-    cacheCounters.start((err) => app.log.error({ err }, 'reading change counters failed'));
-  }
+  // The same reading tells the key check which keys were revoked since (by any process), so verified
+  // keys are remembered between requests: a revoked key is refused within one poll (250 ms).
+  const cacheCounters = createChangeCounterPoll(store, (counters) => {
+    responseCache.setVersions(counters);
+    apiKeys.rememberUntilRevoked(counters.api_key_version);
+  });
+  await cacheCounters.refresh();
+  cacheCounters.start((err) => app.log.error({ err }, 'reading change counters failed'));
   // After a change made here, before the reply: the next read sees it, not the next poll's.
   const refreshCache = () => (responseCache.enabled ? cacheCounters.refresh() : Promise.resolve());
 

@@ -23,6 +23,7 @@ for (const dialect of dialects) {
         detection_version: 0,
         directory_version: 0,
         ingest_batch: 0,
+        api_key_version: 0,
       });
       await t.store.db.transaction().execute((trx) => bumpCounter(trx, 'detection_version'));
       // Two callers at once: the second gets a reading of its own, taken after the first's.

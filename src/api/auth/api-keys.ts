@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../../store/open-store.ts';
 import { createApiKeyQueries } from '../../store/queries/api-key-queries.ts';
+import type { ApiKeyTable } from '../../store/schema.ts';
 import type { Role } from './roles.ts';
 
 /** Keys look like `vigil_<id>_<secret>`: the id finds the row, the secret is checked against its hash. */
@@ -38,11 +39,28 @@ function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
+/** Keys remembered at most: far more than a deployment has, and bounded against a flood of ids. */
+const MAX_REMEMBERED = 10_000;
+
 /** Creates, verifies, lists and revokes API keys. */
 export function createApiKeys(store: Store, now: () => string = () => new Date().toISOString()) {
   const queries = createApiKeyQueries(store);
   const lastTouched = new Map<string, number>();
+  // Keys verified before, by id, while someone keeps telling this instance the revocation counter
+  // (`rememberUntilRevoked`): a request then costs a hash instead of a query. Without that, every
+  // verification reads the store, and a revocation holds at once.
+  const remembered = new Map<string, ApiKeyTable>();
+  let revocations: number | null = null;
   return {
+    /**
+     * Keeps verified keys in memory until `api_key_version` (the revocation counter) moves: a server
+     * calls this with every reading of the change counters, so a key revoked by any process is
+     * refused from the next reading on (within the poll interval).
+     */
+    rememberUntilRevoked(version: number): void {
+      if (revocations !== version) remembered.clear();
+      revocations = version;
+    },
     /** Creates a key and returns it with its secret: the only time the secret is shown. */
     async create(input: {
       tenantId: string;
@@ -79,8 +97,15 @@ export function createApiKeys(store: Store, now: () => string = () => new Date()
     async verify(presented: string): Promise<KeyVerification> {
       const m = KEY_PATTERN.exec(presented);
       if (!m) return { failure: 'malformed' };
-      const row = await queries.findById(m[1]!);
-      if (!row) return { failure: 'unknown' };
+      let row = remembered.get(m[1]!);
+      if (row === undefined) {
+        row = await queries.findById(m[1]!);
+        if (!row) return { failure: 'unknown' };
+        // Only keys still valid are remembered, and only while the revocation counter is watched.
+        if (revocations !== null && row.revoked_at === null && remembered.size < MAX_REMEMBERED) {
+          remembered.set(row.id, row);
+        }
+      }
       const expected = Buffer.from(row.secret_hash, 'hex');
       const actual = Buffer.from(hashSecret(m[2]!), 'hex');
       if (expected.length !== actual.length || !timingSafeEqual(expected, actual))

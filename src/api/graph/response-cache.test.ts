@@ -10,6 +10,7 @@ const versions = (over: Partial<Record<ChangeCounter, number>> = {}): Record<Cha
   detection_version: 1,
   directory_version: 1,
   ingest_batch: 1,
+  api_key_version: 1,
   ...over,
 });
 

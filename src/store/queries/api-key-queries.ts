@@ -1,5 +1,6 @@
 import type { Store } from '../open-store.ts';
 import type { ApiKeyTable } from '../schema.ts';
+import { bumpCounter } from './bump-counter.ts';
 
 /** Stores and finds API keys by their public id; only hashes of secrets are stored. */
 export function createApiKeyQueries(store: Store) {
@@ -23,15 +24,19 @@ export function createApiKeyQueries(store: Store) {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    /** Revokes a key; returns whether an active key was revoked. */
+    /** Revokes a key; returns whether an active key was revoked. Servers learn of it by `api_key_version`. */
     async revoke(id: string, at: string): Promise<boolean> {
-      const r = await store.db
-        .updateTable('api_keys')
-        .set({ revoked_at: at })
-        .where('id', '=', id)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+      return store.db.transaction().execute(async (trx) => {
+        const r = await trx
+          .updateTable('api_keys')
+          .set({ revoked_at: at })
+          .where('id', '=', id)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
+        const revoked = Number(r.numUpdatedRows) > 0;
+        if (revoked) await bumpCounter(trx, 'api_key_version');
+        return revoked;
+      });
     },
     async touch(id: string, at: string): Promise<void> {
       await store.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();

@@ -9,6 +9,7 @@ import type { Database } from '../schema.ts';
  * - `directory_version`: `service_principals`, `applications`, `credentials`
  * - `ingest_batch`: every ingest transaction (`sign_ins`, `directory_audits`), numbered in commit order
  * - `policy_version`: `ca_policies`, `named_locations`
+ * - `api_key_version`: revocations in `api_keys` (running servers forget the keys they remember)
  *
  * A bump locks the counter's row until commit (PostgreSQL). Transactions that bump two take them in
  * one order — `detection_version` before `risk_version` (a detection, then the risk it moves), and
@@ -20,6 +21,7 @@ export const changeCounters = [
   'detection_version',
   'directory_version',
   'ingest_batch',
+  'api_key_version',
 ] as const;
 
 /** One of the version counters. */
