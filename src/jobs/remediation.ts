@@ -10,7 +10,6 @@ import { KeyVaultError } from '../connectors/key-vault-error.ts';
 import { newSecretValue } from '../connectors/new-secret-value.ts';
 import type { AuditActor, AuditTarget } from '../domain/index.ts';
 import { ApiError, assertThat } from '../errors/api-error.ts';
-import { readCertificate } from '../leaks/read-certificate.ts';
 import {
   type CredentialNow,
   evaluatePlan,
@@ -117,7 +116,6 @@ export function createRemediation(deps: RemediationDeps) {
     rows: readonly CredentialTable[],
     accountEnabled: boolean | null,
   ) => {
-    const byKey = new Map(rows.map((r) => [`${r.owner_id}|${r.key_id}`, r]));
     return (step: StepName): string[] => {
       if (step === 'removeOldCredentials') {
         return record.credentialsToRemove.map((c) =>
@@ -150,10 +148,9 @@ export function createRemediation(deps: RemediationDeps) {
           .flatMap((r) => {
             const objectType = r.owner_type as 'servicePrincipal' | 'application';
             if (r.type === 'certificate' && r.certificate !== null) {
-              const der = readCertificate(r.certificate);
-              if (der === null) return [];
+              // Stored as PEM when it was added (already read then): its body is Graph's base64 DER.
               const key = r.certificate.replace(/-----[^-]+-----|\s+/g, '');
-              const others = [...byKey.values()].some(
+              const others = rows.some(
                 (o) =>
                   o.owner_id === r.owner_id &&
                   o.type === 'certificate' &&

@@ -1,3 +1,4 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
 import type { AssessedAddition, DirectoryAudit } from '../../domain/index.ts';
 import type { Store } from '../open-store.ts';
 import { rowToAudit } from '../rows/audit-row.ts';
@@ -59,6 +60,11 @@ export interface ActorEventRow {
   actorId: string | null;
   actorName: string | null;
   activity: string;
+}
+
+/** Rows past a keyset cursor, in (time column, id) order: later, or at the same time with a greater id. */
+function after(column: string, cursor: RowCursor): Expression<SqlBool> {
+  return sql<SqlBool>`(${sql.ref(column)} > ${cursor.at} or (${sql.ref(column)} = ${cursor.at} and ${sql.ref('id')} > ${cursor.id}))`;
 }
 
 /** Reads one principal's detections, audit events, credential additions and credential sign-ins. */
@@ -140,14 +146,7 @@ export function createInvestigationQueries(store: Store) {
         .where('principal_id', '=', principalId)
         .where('activity_date_time', '>=', window.start)
         .where('activity_date_time', '<=', window.end);
-      if (cursor) {
-        q = q.where((eb) =>
-          eb.or([
-            eb('activity_date_time', '>', cursor.at),
-            eb.and([eb('activity_date_time', '=', cursor.at), eb('id', '>', cursor.id)]),
-          ]),
-        );
-      }
+      if (cursor) q = q.where(after('activity_date_time', cursor));
       const rows = await q.orderBy('activity_date_time').orderBy('id').limit(limit).execute();
       return rows.map((r) => ({
         id: r.id,
@@ -219,14 +218,7 @@ export function createInvestigationQueries(store: Store) {
           }
           return eb.or(terms);
         });
-      if (cursor) {
-        q = q.where((eb) =>
-          eb.or([
-            eb('created_at', '>', cursor.at),
-            eb.and([eb('created_at', '=', cursor.at), eb('id', '>', cursor.id)]),
-          ]),
-        );
-      }
+      if (cursor) q = q.where(after('created_at', cursor));
       const rows = await q.orderBy('created_at').orderBy('id').limit(limit).execute();
       return rows.map((r) => ({
         id: r.id,
@@ -267,14 +259,7 @@ export function createInvestigationQueries(store: Store) {
             ]),
           ),
         );
-      if (cursor) {
-        q = q.where((eb) =>
-          eb.or([
-            eb('activity_date_time', '>', cursor.at),
-            eb.and([eb('activity_date_time', '=', cursor.at), eb('id', '>', cursor.id)]),
-          ]),
-        );
-      }
+      if (cursor) q = q.where(after('activity_date_time', cursor));
       const rows = await q.orderBy('activity_date_time').orderBy('id').limit(limit).execute();
       return rows.map(rowToAudit);
     },
@@ -312,14 +297,7 @@ export function createInvestigationQueries(store: Store) {
         if (activities.length === 0) return [];
         q = q.where((eb) => eb(eb.fn<string>('lower', ['activity']), 'in', [...activities]));
       }
-      if (cursor) {
-        q = q.where((eb) =>
-          eb.or([
-            eb('activity_date_time', '>', cursor.at),
-            eb.and([eb('activity_date_time', '=', cursor.at), eb('id', '>', cursor.id)]),
-          ]),
-        );
-      }
+      if (cursor) q = q.where(after('activity_date_time', cursor));
       const rows = await q.orderBy('activity_date_time').orderBy('id').limit(limit).execute();
       return rows.map((r) => ({
         id: r.id,

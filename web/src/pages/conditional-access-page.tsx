@@ -222,24 +222,12 @@ export function ConditionalAccessPage(props: { me: Me }) {
                         : 'any'}
                     </td>
                     <td class="time">{formatTime(p.modifiedDateTime)}</td>
-                    <td class="row-actions">
-                      <button
-                        type="button"
-                        disabled={!mayWrite}
-                        onClick={() => setEditing(formOf(p))}
-                        aria-label={`Edit ${p.displayName}`}
-                      >
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        disabled={!mayWrite}
-                        onClick={() => setDeleting({ kind: 'policies', id: p.id, name: p.displayName })}
-                        aria-label={`Delete ${p.displayName}`}
-                      >
-                        Delete
-                      </button>
-                    </td>
+                    <RowActions
+                      name={p.displayName}
+                      disabled={!mayWrite}
+                      onEdit={() => setEditing(formOf(p))}
+                      onDelete={() => setDeleting({ kind: 'policies', id: p.id, name: p.displayName })}
+                    />
                   </tr>
                 ))}
               </tbody>
@@ -305,24 +293,12 @@ export function ConditionalAccessPage(props: { me: Me }) {
                         : `${(l.countriesAndRegions ?? []).join(', ')}${l.includeUnknownCountriesAndRegions ? ' + unknown' : ''}`}
                     </td>
                     <td>{l['@odata.type'] === IP_TYPE ? (l.isTrusted ? 'Yes' : 'No') : '–'}</td>
-                    <td class="row-actions">
-                      <button
-                        type="button"
-                        disabled={!mayWrite}
-                        onClick={() => setEditingLocation(l)}
-                        aria-label={`Edit ${l.displayName}`}
-                      >
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        disabled={!mayWrite}
-                        onClick={() => setDeleting({ kind: 'namedLocations', id: l.id, name: l.displayName })}
-                        aria-label={`Delete ${l.displayName}`}
-                      >
-                        Delete
-                      </button>
-                    </td>
+                    <RowActions
+                      name={l.displayName}
+                      disabled={!mayWrite}
+                      onEdit={() => setEditingLocation(l)}
+                      onDelete={() => setDeleting({ kind: 'namedLocations', id: l.id, name: l.displayName })}
+                    />
                   </tr>
                 ))}
               </tbody>
@@ -695,5 +671,29 @@ function LocationEditor(props: {
         </div>
       </form>
     </section>
+  );
+}
+
+/** The Edit and Delete buttons of a policy's or a named location's row. */
+function RowActions(props: { name: string; disabled: boolean; onEdit: () => void; onDelete: () => void }) {
+  return (
+    <td class="row-actions">
+      <button
+        type="button"
+        disabled={props.disabled}
+        onClick={props.onEdit}
+        aria-label={`Edit ${props.name}`}
+      >
+        Edit
+      </button>
+      <button
+        type="button"
+        disabled={props.disabled}
+        onClick={props.onDelete}
+        aria-label={`Delete ${props.name}`}
+      >
+        Delete
+      </button>
+    </td>
   );
 }
