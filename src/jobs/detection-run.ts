@@ -1,34 +1,38 @@
 import type { Kysely } from 'kysely';
-import type { SignInSignal } from '../baselines/risk-weights.ts';
-import { createSignInBaseline, type SignInBaseline } from '../baselines/sign-in-baseline.ts';
-import type { DetectionCandidate, SignInEvaluation } from '../detections/detection.ts';
+import { createSignInBaseline } from '../baselines/sign-in-baseline.ts';
+import type { DetectionCandidate } from '../detections/detection.ts';
 import { riskEventTypes } from '../detections/index.ts';
-import { offensiveToolsDetection } from '../detections/offensive-tools/index.ts';
-import { removedCredentialUseDetection } from '../detections/removed-credential-use/index.ts';
-import { type RelatedChange, suspiciousSignInsDetection } from '../detections/suspicious-sign-ins/index.ts';
-import {
-  type ThreatIntelContext,
-  threatIntelligenceDetection,
-} from '../detections/threat-intelligence/index.ts';
-import {
-  type CredentialUse,
-  credentialUsedFromNewNetwork,
-  DEFAULT_CREDENTIAL_USE_PARAMETERS,
-} from '../detections/unusual-credential-addition/credential-used-from-new-network.ts';
-import type { AssessedAddition, SignIn } from '../domain/index.ts';
-import { createIndicatorSet } from '../enrich/threat-intel/indicator-set.ts';
+import { suspiciousSignInsDetection } from '../detections/suspicious-sign-ins/index.ts';
+import { DEFAULT_CREDENTIAL_USE_PARAMETERS } from '../detections/unusual-credential-addition/credential-used-from-new-network.ts';
+import type { AssessedAddition } from '../domain/index.ts';
 import type { Store } from '../store/open-store.ts';
 import { type BaselineToSave, createBaselineQueries } from '../store/queries/baseline-queries.ts';
 import { createCredentialAdditionQueries } from '../store/queries/credential-addition-queries.ts';
 import { createCredentialHistoryQueries } from '../store/queries/credential-history-queries.ts';
 import { createIndicatorQueries } from '../store/queries/indicator-queries.ts';
-import { createInventoryQueries, type RemovedCredentialRow } from '../store/queries/inventory-queries.ts';
+import { createInventoryQueries } from '../store/queries/inventory-queries.ts';
 import { createRiskQueries } from '../store/queries/risk-queries.ts';
 import { createSignInScanQueries } from '../store/queries/sign-in-scan-queries.ts';
 import type { Database } from '../store/schema.ts';
 import { detectCredentialAdditions, privilegeOf } from './credential-addition-detection.ts';
 import { detectPasswordSpray } from './password-spray-detection.ts';
-import { recordDetections } from './record-detections.ts';
+import {
+  feedPrincipalRun,
+  finishPrincipalRun,
+  openPrincipalRun,
+  type PrincipalInput,
+  type PrincipalRun,
+  scanPrincipalRuns,
+  threatIntelContext,
+} from './principal-evaluation.ts';
+import { recordFindings } from './record-detections.ts';
+import {
+  type ScanWorkerOptions,
+  type ScanWorkers,
+  scanWorkerCount,
+  shardPrincipals,
+  startScanWorkers,
+} from './sign-in-scan-workers.ts';
 
 const WATERMARK = 'detect_watermark';
 const DAY_MS = 86_400_000;
@@ -54,22 +58,6 @@ export interface DetectionRunResult {
   detections: Record<string, { new: number; updated: number }>;
 }
 
-/** One principal of the run: its baseline and its open evaluations. */
-interface PrincipalRun {
-  tenantId: string;
-  principalId: string;
-  baseline: SignInBaseline;
-  replay: boolean;
-  /** Credential additions of the principal that may bear on its new sign-ins. */
-  additions: AssessedAddition[];
-  /** Sign-ins from a new network, per added credential they used. */
-  uses: Map<string, CredentialUse[]>;
-  /** Credentials of the principal and its application that were removed. */
-  removed: RemovedCredentialRow[];
-  evaluations: SignInEvaluation[];
-  candidates: DetectionCandidate[];
-}
-
 async function counter(db: Kysely<Database>, name: string): Promise<number> {
   const r = await db.selectFrom('counters').select('value').where('name', '=', name).executeTakeFirst();
   return r ? Number(r.value) : 0;
@@ -86,7 +74,11 @@ async function counter(db: Kysely<Database>, name: string): Promise<number> {
  * so the outcome is the same as if every record had arrived in order. Detection ids come from dedupe
  * keys: running again over the same data changes nothing.
  */
-export async function runDetections(store: Store, now: string): Promise<DetectionRunResult> {
+export async function runDetections(
+  store: Store,
+  now: string,
+  options: ScanWorkerOptions = {},
+): Promise<DetectionRunResult> {
   const from = await counter(store.db, WATERMARK);
   const to = await counter(store.db, 'ingest_batch');
   const result: DetectionRunResult = {
@@ -102,10 +94,33 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
   if (to <= from) return result;
   const started = performance.now();
 
+  // A large run spreads its scan over worker threads, started now so that they load while this thread
+  // works out the principals, their baselines and the credential changes around them.
+  const total = await store.db
+    .selectFrom('sign_in_arrivals')
+    .select((eb) => eb.fn.sum<number>('count').as('n'))
+    .where('ingest_batch', '>', from)
+    .where('ingest_batch', '<=', to)
+    .executeTakeFirst();
+  const count = scanWorkerCount(store, Number(total?.n ?? 0), options);
+  const workers = count > 0 ? startScanWorkers(store, count) : null;
+  try {
+    return await detect(store, now, from, to, result, started, workers);
+  } finally {
+    await workers?.close();
+  }
+}
+
+async function detect(
+  store: Store,
+  now: string,
+  from: number,
+  to: number,
+  result: DetectionRunResult,
+  started: number,
+  workers: ScanWorkers | null,
+): Promise<DetectionRunResult> {
   const indicators = await createIndicatorQueries(store).all();
-  const intel = indicators.length > 0 ? createIndicatorSet(indicators) : null;
-  const intelContext: ThreatIntelContext | null =
-    intel === null ? null : { match: (ip: string, at: string) => intel.match(ip, at) };
 
   const arrivals = await store.db
     .selectFrom('sign_in_arrivals')
@@ -114,6 +129,7 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
       'service_principal_id',
       eb.fn.min('first_created_at').as('first'),
       eb.fn.max('last_created_at').as('last'),
+      eb.fn.sum<number>('count').as('count'),
     ])
     .where('ingest_batch', '>', from)
     .where('ingest_batch', '<=', to)
@@ -123,9 +139,10 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
     .execute();
 
   // Baselines of every principal with new sign-ins, loaded a tenant at a time.
-  const baselines = createBaselineQueries();
+  const baselines = createBaselineQueries(store);
   const inventory = createInventoryQueries(store);
-  const byTenant = new Map<string, Map<string, PrincipalRun>>();
+  const byTenant = new Map<string, Map<string, PrincipalInput>>();
+  const newSignIns = new Map<PrincipalInput, number>();
   const tenantIds = [...new Set(arrivals.map((a) => a.tenant_id))];
   let scanFrom: string | null = null;
   let scanTo: string | null = null;
@@ -133,7 +150,7 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
     const ids = arrivals.filter((a) => a.tenant_id === tenantId).map((a) => a.service_principal_id);
     const loaded = await baselines.loadMany(store.db, tenantId, ids);
     const removedByPrincipal = await inventory.removedCredentialsByPrincipal(tenantId);
-    const runs = new Map<string, PrincipalRun>();
+    const inputs = new Map<string, PrincipalInput>();
     for (const a of arrivals) {
       if (a.tenant_id !== tenantId) continue;
       const first = String(a.first);
@@ -145,19 +162,18 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
         if (scanFrom === null || first < scanFrom) scanFrom = first;
         if (scanTo === null || last > scanTo) scanTo = last;
       }
-      runs.set(a.service_principal_id, {
+      const input: PrincipalInput = {
         tenantId,
         principalId: a.service_principal_id,
         baseline,
         replay,
         additions: [],
-        uses: new Map(),
         removed: removedByPrincipal.get(a.service_principal_id) ?? [],
-        evaluations: [],
-        candidates: [],
-      });
+      };
+      inputs.set(a.service_principal_id, input);
+      newSignIns.set(input, Number(a.count));
     }
-    byTenant.set(tenantId, runs);
+    byTenant.set(tenantId, inputs);
   }
 
   // Credential additions: those of this run's audit events are assessed now; with the ones stored by
@@ -165,8 +181,8 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
   // new credential's first uses.
   const credentialRun = await detectCredentialAdditions(store, { fromBatch: from, toBatch: to }, now);
   const additionQueries = createCredentialAdditionQueries(store);
-  for (const [tenantId, runs] of byTenant) {
-    const all = [...runs.values()];
+  for (const [tenantId, inputs] of byTenant) {
+    const all = [...inputs.values()];
     const incremental = all.filter((r) => !r.replay).map((r) => r.principalId);
     const replayed = all.filter((r) => r.replay).map((r) => r.principalId);
     const stored = new Map<string, AssessedAddition[]>();
@@ -177,89 +193,85 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
     if (replayed.length > 0) {
       for (const [k, v] of await additionQueries.of(tenantId, replayed, BEGINNING, END)) stored.set(k, v);
     }
-    for (const run of all) {
+    for (const input of all) {
       const seen = new Set<string>();
       for (const a of [
-        ...(stored.get(run.principalId) ?? []),
-        ...(credentialRun.additions.get(`${tenantId}|${run.principalId}`) ?? []),
+        ...(stored.get(input.principalId) ?? []),
+        ...(credentialRun.additions.get(`${tenantId}|${input.principalId}`) ?? []),
       ]) {
         if (seen.has(`${a.auditId}|${a.keyId}`)) continue;
         seen.add(`${a.auditId}|${a.keyId}`);
-        run.additions.push(a);
+        input.additions.push(a);
       }
-      open(run, intelContext);
     }
   }
 
-  // One pass over the new sign-ins of principals evaluated incrementally. Object ids are unique across
-  // tenants in practice, so the principal alone finds its run with one look-up, the tenant checked
-  // after; a principal id that several tenants share falls back to the look-up by tenant.
-  const scans = createSignInScanQueries(store);
-  const byPrincipal = new Map<string, PrincipalRun>();
-  for (const runs of byTenant.values()) {
-    for (const run of runs.values()) {
-      if (!byPrincipal.has(run.principalId)) byPrincipal.set(run.principalId, run);
-    }
+  // One pass over the new sign-ins of principals evaluated incrementally: on worker threads, each
+  // with a share of the principals, when there are enough; on this thread otherwise.
+  const incremental: PrincipalInput[] = [];
+  const replays: PrincipalInput[] = [];
+  for (const inputs of byTenant.values()) {
+    for (const input of inputs.values()) (input.replay ? replays : incremental).push(input);
   }
-  const feed = (s: SignIn) => {
-    let run = byPrincipal.get(s.servicePrincipalId);
-    if (run !== undefined && run.tenantId !== s.tenantId)
-      run = byTenant.get(s.tenantId)?.get(s.servicePrincipalId);
-    if (run === undefined || run.replay) return;
-    const evaluations = run.evaluations;
-    for (let i = 0; i < evaluations.length; i++) evaluations[i]!.add(s);
-  };
+  const spray = (() => {
+    let started: ReturnType<typeof detectPasswordSpray> | null = null;
+    return () => (started ??= detectPasswordSpray(store, { fromBatch: from, toBatch: to }));
+  })();
+  const intel = threatIntelContext(indicators);
+  let runs: PrincipalRun[] = [];
   if (scanFrom !== null && scanTo !== null) {
-    result.signIns += await scans.newInRange(
-      { fromBatch: from, toBatch: to, from: scanFrom, to: scanTo },
-      feed,
-    );
+    const range = { fromBatch: from, toBatch: to, from: scanFrom, to: scanTo };
+    if (workers !== null) {
+      // Password spray reads the store on this thread meanwhile, which is otherwise only waiting.
+      spray();
+      const shards = shardPrincipals(incremental, (i) => newSignIns.get(i) ?? 0, workers.count);
+      const scanned = await workers.scan(shards, range, indicators);
+      runs = scanned.runs;
+      result.signIns += scanned.signIns;
+    } else {
+      runs = incremental.map((input) => openPrincipalRun(input, intel));
+      result.signIns += await scanPrincipalRuns(store, runs, range);
+      for (const run of runs) finishPrincipalRun(run);
+    }
   }
   // Replays: each such principal's whole history, alone.
-  for (const runs of byTenant.values()) {
-    for (const run of runs.values()) {
-      if (!run.replay) continue;
-      result.replayed++;
-      result.signIns += await scans.historyOf(run.tenantId, run.principalId, to, (s) => {
-        for (const e of run.evaluations) e.add(s);
-      });
-    }
+  for (const input of replays) {
+    const run = openPrincipalRun(input, intel);
+    result.replayed++;
+    result.signIns += await createSignInScanQueries(store).historyOf(run.tenantId, run.principalId, to, (s) =>
+      feedPrincipalRun(run, s),
+    );
+    finishPrincipalRun(run);
+    runs.push(run);
   }
+  const byKey = new Map<string, PrincipalRun>();
   const toSave: BaselineToSave[] = [];
-  for (const runs of byTenant.values()) {
-    for (const run of runs.values()) {
-      for (const e of run.evaluations) run.candidates.push(...e.finish());
-      for (const a of run.additions) {
-        const uses = run.uses.get(a.keyId.toLowerCase());
-        const used = uses === undefined ? null : credentialUsedFromNewNetwork(a, uses);
-        if (used !== null) run.candidates.push(used);
-      }
-      toSave.push({
-        tenantId: run.tenantId,
-        principalId: run.principalId,
-        baseline: run.baseline,
-        replace: run.replay,
-      });
-    }
+  for (const run of runs) {
+    byKey.set(`${run.tenantId}|${run.principalId}`, run);
+    toSave.push({
+      tenantId: run.tenantId,
+      principalId: run.principalId,
+      baseline: run.baseline,
+      replace: run.replay,
+    });
   }
   result.principals = toSave.length;
-  await fillSignInDetails(scans, byTenant);
+  await fillSignInDetails(store, runs);
   const evaluated = performance.now();
   result.timings.evaluateMs = Math.round(evaluated - started);
 
   // Baselines, detections, risk and the watermark move together: a run that fails writes nothing.
   // Findings across principals: password spray reads every principal's failures from one address.
   // Those and credential additions may concern principals with no new sign-ins of their own.
-  const found: { tenantId: string; principalId: string; candidates: DetectionCandidate[] }[] = [];
-  for (const runs of byTenant.values()) for (const run of runs.values()) found.push(run);
+  const found: { tenantId: string; principalId: string; candidates: DetectionCandidate[] }[] = [...runs];
   const others = new Map<
     string,
     { tenantId: string; principalId: string; candidates: DetectionCandidate[] }
   >();
-  const sprayed = await detectPasswordSpray(store, { fromBatch: from, toBatch: to });
+  const sprayed = await spray();
   for (const [key, candidates] of [...credentialRun.byPrincipal, ...sprayed]) {
     const [tenantId, principalId] = key.split('|') as [string, string];
-    const run = byTenant.get(tenantId)?.get(principalId);
+    const run = byKey.get(key);
     if (run !== undefined) {
       run.candidates.push(...candidates);
       continue;
@@ -299,16 +311,19 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
       credentialRun.unplaced.add,
       credentialRun.unplaced.remove,
     );
-    for (const f of found) {
-      if (f.candidates.length === 0) continue;
-      const fresh = await recordDetections(trx, risk, f.tenantId, f.principalId, f.candidates, now, {
-        privileged: privileged.has(f),
-      });
-      f.candidates.forEach((c, i) => {
+    const recorded = found.filter((f) => f.candidates.length > 0);
+    const fresh = await recordFindings(
+      trx,
+      risk,
+      recorded.map((f) => ({ ...f, privileged: privileged.has(f) })),
+      now,
+    );
+    recorded.forEach((f, i) => {
+      f.candidates.forEach((c, j) => {
         result.detections[c.riskEventType] ??= { new: 0, updated: 0 };
-        result.detections[c.riskEventType]![fresh[i] ? 'new' : 'updated']++;
+        result.detections[c.riskEventType]![fresh[i]![j] ? 'new' : 'updated']++;
       });
-    }
+    });
     await trx
       .insertInto('counters')
       .values({ name: WATERMARK, value: to })
@@ -319,70 +334,22 @@ export async function runDetections(store: Store, now: string): Promise<Detectio
   return result;
 }
 
-/** Opens the sign-in detections for one principal. */
-function open(run: PrincipalRun, intelContext: ThreatIntelContext | null): void {
-  const changes: RelatedChange[] = run.additions.map((a) => ({
-    at: a.at,
-    kind: 'credentialAdded',
-    keyId: a.keyId,
-    actor: a.actorName,
-    auditId: a.auditId,
-    activity: a.activity,
-    authorised: a.routine,
-  }));
-  const windowMs = DEFAULT_CREDENTIAL_USE_PARAMETERS.windowDays * DAY_MS;
-  const added = new Map(run.additions.map((a) => [a.keyId.toLowerCase(), Date.parse(a.at)]));
-  const onUnusual =
-    added.size === 0
-      ? undefined
-      : (s: SignIn, signals: readonly SignInSignal[]) => {
-          const keyId = (s.credentialKeyId ?? s.federatedCredentialId)?.toLowerCase();
-          const at = keyId === undefined ? undefined : added.get(keyId);
-          if (keyId === undefined || at === undefined) return;
-          const since = Date.parse(s.createdAt) - at;
-          if (since < 0 || since > windowMs) return;
-          const list = run.uses.get(keyId);
-          if (list) list.push({ signIn: s, signals });
-          else run.uses.set(keyId, [{ signIn: s, signals }]);
-        };
-  run.evaluations.push(
-    suspiciousSignInsDetection.open(
-      run,
-      { baseline: run.baseline, changes, ...(onUnusual ? { onUnusual } : {}) },
-      suspiciousSignInsDetection.defaultParameters,
-    ),
-  );
-  if (intelContext !== null) {
-    run.evaluations.push(
-      threatIntelligenceDetection.open(run, intelContext, threatIntelligenceDetection.defaultParameters),
-    );
-  }
-  run.evaluations.push(
-    offensiveToolsDetection.open(run, undefined, offensiveToolsDetection.defaultParameters),
-  );
-  if (run.removed.length > 0) {
-    run.evaluations.push(
-      removedCredentialUseDetection.open(
-        run,
-        { removed: run.removed },
-        removedCredentialUseDetection.defaultParameters,
-      ),
-    );
-  }
-}
-
 /**
  * Sign-ins are scanned without the details only detections show (city, state, request and
  * correlation ids); the first sign-in of each finding gets them from the store.
  */
-async function fillSignInDetails(
-  scans: ReturnType<typeof createSignInScanQueries>,
-  byTenant: Map<string, Map<string, PrincipalRun>>,
-): Promise<void> {
-  for (const [tenantId, runs] of byTenant) {
-    const wanted: DetectionCandidate[] = [];
-    for (const run of runs.values()) for (const c of run.candidates) if (c.firstSignIn) wanted.push(c);
-    if (wanted.length === 0) continue;
+async function fillSignInDetails(store: Store, runs: readonly PrincipalRun[]): Promise<void> {
+  const scans = createSignInScanQueries(store);
+  const byTenant = new Map<string, DetectionCandidate[]>();
+  for (const run of runs) {
+    for (const c of run.candidates) {
+      if (!c.firstSignIn) continue;
+      const list = byTenant.get(run.tenantId);
+      if (list) list.push(c);
+      else byTenant.set(run.tenantId, [c]);
+    }
+  }
+  for (const [tenantId, wanted] of byTenant) {
     const details = await scans.details(tenantId, [...new Set(wanted.map((c) => c.firstSignIn!.id))]);
     for (const c of wanted) {
       const d = details.get(c.firstSignIn!.id);

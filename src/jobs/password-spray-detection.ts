@@ -81,9 +81,10 @@ export async function detectPasswordSpray(
     for (const a of await q.newFailureAddresses(range, span, codes)) {
       if (busyKeys.has(`${a.tenantId}|${a.ipAddress}`)) addDays(a, sprayDays('failure', a, parameters));
     }
+    const successes = await q.newSuccessSpans(busy, range, span);
     for (const address of busy) {
-      const successes = await q.newSuccessSpan(address, range, span);
-      if (successes) addDays(address, sprayDays('success', successes, parameters));
+      const found = successes.get(`${address.tenantId}|${address.ipAddress}`);
+      if (found) addDays(address, sprayDays('success', found, parameters));
     }
   }
 

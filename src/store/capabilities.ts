@@ -16,6 +16,20 @@ export type InsertIgnore = <T extends keyof Database & string>(
 ) => Promise<number>;
 
 /**
+ * Inserts rows given as one flat array of values (row after row, in `columns` order); a row whose
+ * conflict columns match an existing row updates that row's `updateColumns` to the new values
+ * instead. Must be called inside a transaction that holds the store's connection.
+ */
+export type UpsertRows = <T extends keyof Database & string>(
+  trx: Kysely<Database>,
+  table: T,
+  columns: readonly (keyof Database[T] & string)[],
+  conflictColumns: readonly (keyof Database[T] & string)[],
+  updateColumns: readonly (keyof Database[T] & string)[],
+  values: readonly unknown[],
+) => Promise<void>;
+
+/**
  * Runs a read query and hands its rows to `onRows` page by page, each row an array of the selected
  * columns in select order. Rows are never all in memory at once, and no object is built per row:
  * detection passes read millions of sign-ins this way. `onRows` is synchronous and must not use the
@@ -34,6 +48,8 @@ export interface StoreCapabilities {
   readonly multiProcess: boolean;
   /** Bulk insert-or-skip, as fast as the dialect allows. */
   readonly insertIgnore: InsertIgnore;
+  /** Bulk insert-or-update, as fast as the dialect allows. */
+  readonly upsertRows: UpsertRows;
   /** Streaming read of large results. */
   readonly scanRows: ScanRows;
   /** The operator that matches a LIKE pattern ignoring case (SQLite's LIKE ignores ASCII case). */

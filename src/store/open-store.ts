@@ -9,6 +9,8 @@ import { connectSqlite } from './sqlite/connect.ts';
 export interface Store {
   readonly db: Kysely<Database>;
   readonly capabilities: StoreCapabilities;
+  /** How the store was opened: another thread opens its own connection to the same data with it. */
+  readonly openOptions: OpenStoreOptions;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -44,6 +46,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const store: Store = {
     db,
     capabilities,
+    openOptions: { ...options },
     async migrate() {
       const { error, results } = await migrator.migrateToLatest();
       if (error) throw error instanceof Error ? error : new Error(String(error));

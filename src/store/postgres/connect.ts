@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { InsertIgnore, ScanRows, StoreCapabilities } from '../capabilities.ts';
+import type { InsertIgnore, ScanRows, StoreCapabilities, UpsertRows } from '../capabilities.ts';
 import type { Database } from '../schema.ts';
 
 const SCAN_PAGE_ROWS = 10_000;
@@ -29,12 +29,22 @@ export async function connectPostgres(
     ...(schema !== null ? { options: `-c search_path="${schema}"` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const insertIgnore: InsertIgnore = async (trx, table, columns, conflictColumns, values, constants = {}) => {
+  // Multi-row statements of as many rows as the parameter cap allows; on conflict nothing, or the
+  // update columns set from the row that conflicted. Says how many rows were inserted or updated.
+  const writeRows = async (
+    trx: Kysely<Database>,
+    table: keyof Database & string,
+    columns: readonly string[],
+    conflictColumns: readonly string[],
+    update: readonly string[] | null,
+    values: readonly unknown[],
+    constants: Record<string, unknown>,
+  ): Promise<number> => {
     const n = columns.length;
     if (values.length === 0 || n === 0) return 0;
     const width = n + Object.keys(constants).length;
     const chunk = Math.max(1, Math.floor(MAX_PARAMETERS / width));
-    let inserted = 0;
+    let written = 0;
     for (let start = 0; start < values.length; start += chunk * n) {
       const rows: Record<string, unknown>[] = [];
       const end = Math.min(values.length, start + chunk * n);
@@ -47,12 +57,24 @@ export async function connectPostgres(
         .insertInto(table)
         // biome-ignore lint/suspicious/noExplicitAny: rows are built from the typed column list
         .values(rows as any)
-        // biome-ignore lint/suspicious/noExplicitAny: conflict columns are checked by the signature
-        .onConflict((oc) => oc.columns(conflictColumns as any).doNothing())
+        .onConflict((oc) => {
+          // biome-ignore lint/suspicious/noExplicitAny: conflict columns are checked by the callers' signatures
+          const target = oc.columns(conflictColumns as any);
+          if (update === null) return target.doNothing();
+          return target.doUpdateSet(
+            // biome-ignore lint/suspicious/noExplicitAny: update columns are checked by the callers' signatures
+            Object.fromEntries(update.map((c) => [c, sql.ref(`excluded.${c}`)])) as any,
+          );
+        })
         .executeTakeFirst();
-      inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+      written += Number(result.numInsertedOrUpdatedRows ?? 0);
     }
-    return inserted;
+    return written;
+  };
+  const insertIgnore: InsertIgnore = (trx, table, columns, conflictColumns, values, constants = {}) =>
+    writeRows(trx, table, columns, conflictColumns, null, values, constants);
+  const upsertRows: UpsertRows = async (trx, table, columns, conflictColumns, updateColumns, values) => {
+    await writeRows(trx, table, columns, conflictColumns, updateColumns, values, {});
   };
   // A server-side cursor in a read-only transaction on a connection of its own: pages are fetched
   // as arrays, so memory holds one page however large the result.
@@ -91,6 +113,7 @@ export async function connectPostgres(
       location: `${safe.toString()}${schema ? ` (schema ${schema})` : ''}`,
       multiProcess: true,
       insertIgnore,
+      upsertRows,
       scanRows,
       likeOperator: 'ilike',
       nullsSortLow: false,

@@ -23,7 +23,7 @@ for (const dialect of dialects) {
     after(async () => t.cleanup());
 
     test('saved incrementally: only what changed is written, aged-out values are deleted, totals follow', async () => {
-      const q = createBaselineQueries();
+      const q = createBaselineQueries(t.store);
       const a = createSignInBaseline();
       learn(a, '2026-08-01T10:00:00.000Z', '20.42.65.10');
       learn(a, '2026-08-01T11:00:00.000Z', '20.42.65.11');
@@ -52,7 +52,7 @@ for (const dialect of dialects) {
     });
 
     test('a replayed baseline replaces what the store held', async () => {
-      const q = createBaselineQueries();
+      const q = createBaselineQueries(t.store);
       const b = createSignInBaseline();
       learn(b, '2026-08-01T10:00:00.000Z', '52.33.12.7');
       await q.saveMany(t.store.db, [{ tenantId: TENANT, principalId: B, baseline: b, replace: false }]);

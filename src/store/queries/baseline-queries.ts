@@ -6,10 +6,22 @@ import {
   markBaselineSaved,
   type SignInBaseline,
 } from '../../baselines/sign-in-baseline.ts';
+import type { Store } from '../open-store.ts';
 import type { Database } from '../schema.ts';
 
-// Rows per multi-row statement: 7 bound values each stays far below either dialect's parameter cap.
+// Meta rows per multi-row statement: 5 bound values each stays far below either dialect's parameter cap.
 const CHUNK_ROWS = 1000;
+// Baseline values handed to the store's bulk upsert at once.
+const CHUNK_VALUES = 10_000;
+const VALUE_COLUMNS = [
+  'tenant_id',
+  'principal_id',
+  'property',
+  'value',
+  'first_seen',
+  'last_seen',
+  'count',
+] as const;
 // Principals per `in (…)` list when loading many baselines.
 const CHUNK_PRINCIPALS = 500;
 
@@ -22,7 +34,7 @@ export interface BaselineToSave {
 }
 
 /** Loads and saves principals' sign-in baselines. */
-export function createBaselineQueries() {
+export function createBaselineQueries(store: Store) {
   return {
     /** The baselines of many principals of one tenant at once; principals without one get an empty one. */
     async loadMany(
@@ -83,21 +95,18 @@ export function createBaselineQueries() {
      * sign-ins writes the values that day touched.
      */
     async saveMany(db: Kysely<Database>, baselines: readonly BaselineToSave[]): Promise<void> {
-      let pending: Database['baseline_values'][] = [];
+      let pending: unknown[] = [];
       const metas: Database['baseline_meta'][] = [];
       const flush = async () => {
         if (pending.length === 0) return;
-        await db
-          .insertInto('baseline_values')
-          .values(pending)
-          .onConflict((oc) =>
-            oc.columns(['tenant_id', 'principal_id', 'property', 'value']).doUpdateSet((eb) => ({
-              first_seen: eb.ref('excluded.first_seen'),
-              last_seen: eb.ref('excluded.last_seen'),
-              count: eb.ref('excluded.count'),
-            })),
-          )
-          .execute();
+        await store.capabilities.upsertRows(
+          db,
+          'baseline_values',
+          VALUE_COLUMNS,
+          ['tenant_id', 'principal_id', 'property', 'value'],
+          ['first_seen', 'last_seen', 'count'],
+          pending,
+        );
         pending = [];
       };
       for (const { tenantId, principalId, baseline, replace } of baselines) {
@@ -120,16 +129,9 @@ export function createBaselineQueries() {
           }
         }
         for (const u of changes.upserts) {
-          pending.push({
-            tenant_id: tenantId,
-            principal_id: principalId,
-            property: u.property,
-            value: u.value.value,
-            first_seen: u.value.firstSeen,
-            last_seen: u.value.lastSeen,
-            count: u.value.count,
-          });
-          if (pending.length === CHUNK_ROWS) await flush();
+          const v = u.value;
+          pending.push(tenantId, principalId, u.property, v.value, v.firstSeen, v.lastSeen, v.count);
+          if (pending.length >= CHUNK_VALUES * VALUE_COLUMNS.length) await flush();
         }
         metas.push({
           tenant_id: tenantId,

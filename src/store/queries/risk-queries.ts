@@ -5,6 +5,29 @@ import type { Database, RiskDetectionTable, RiskHistoryTable, RiskyPrincipalTabl
 import { bumpCounter } from './bump-counter.ts';
 import { enqueueExports } from './export-outbox-queries.ts';
 
+// Detection ids per `in (…)` list.
+const CHUNK_IDS = 500;
+// The columns of a detection row, in the order bulk writes bind them.
+const DETECTION_COLUMNS = [
+  'tenant_id',
+  'id',
+  'principal_id',
+  'risk_event_type',
+  'risk_level',
+  'risk_state',
+  'risk_detail',
+  'activity',
+  'activity_date_time',
+  'detected_date_time',
+  'last_updated_date_time',
+  'ip_address',
+  'location',
+  'key_ids',
+  'request_id',
+  'correlation_id',
+  'additional_info',
+] as const satisfies readonly (keyof RiskDetectionTable)[];
+
 /** Filters for listing detections. */
 export interface DetectionFilter {
   tenantId: string;
@@ -119,6 +142,57 @@ export function createRiskQueries(store: Store) {
         .execute();
       await bumpCounter(db, 'detection_version');
       await enqueueExports(db, row.tenant_id, 'ServicePrincipalRiskEvents', [row.id]);
+    },
+    /** Level, state and explanation of the tenant's detections with these ids, by id. */
+    async detectionStates(
+      db: Kysely<Database>,
+      tenantId: string,
+      ids: readonly string[],
+    ): Promise<Map<string, Pick<RiskDetectionTable, 'risk_level' | 'risk_state' | 'additional_info'>>> {
+      const out = new Map<string, Pick<RiskDetectionTable, 'risk_level' | 'risk_state' | 'additional_info'>>();
+      for (let i = 0; i < ids.length; i += CHUNK_IDS) {
+        const rows = await db
+          .selectFrom('risk_detections')
+          .select(['id', 'risk_level', 'risk_state', 'additional_info'])
+          .where('tenant_id', '=', tenantId)
+          .where('id', 'in', ids.slice(i, i + CHUNK_IDS))
+          .execute();
+        for (const { id, ...state } of rows) out.set(id, state);
+      }
+      return out;
+    },
+    /**
+     * Writes new detections in bulk (a row whose id is known already is overwritten). The caller
+     * moves the detection counter and queues the exports, once for all of them.
+     */
+    async insertDetections(db: Kysely<Database>, rows: readonly RiskDetectionTable[]): Promise<void> {
+      if (rows.length === 0) return;
+      const values: unknown[] = [];
+      for (const r of rows) for (const c of DETECTION_COLUMNS) values.push(r[c]);
+      await store.capabilities.upsertRows(
+        db,
+        'risk_detections',
+        DETECTION_COLUMNS,
+        ['tenant_id', 'id'],
+        DETECTION_COLUMNS.filter((c) => c !== 'tenant_id' && c !== 'id' && c !== 'detected_date_time'),
+        values,
+      );
+    },
+    /** A known detection's new explanation and level, from later evidence of the same finding. */
+    async refreshDetection(
+      db: Kysely<Database>,
+      tenantId: string,
+      id: string,
+      additionalInfo: string,
+      riskLevel: string,
+      now: string,
+    ): Promise<void> {
+      await db
+        .updateTable('risk_detections')
+        .set({ last_updated_date_time: now, additional_info: additionalInfo, risk_level: riskLevel })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .execute();
     },
     async detectionsOf(
       db: Kysely<Database>,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { SignIn } from '../../domain/index.ts';
 import type { Store } from '../open-store.ts';
 
@@ -29,6 +30,14 @@ const COLUMNS = [
 
 // Sign-ins per `in (…)` list when reading details.
 const CHUNK_IDS = 500;
+// Principals per `in (…)` list of a scan: far below the bound-value limits of both dialects (SQLite
+// 32,766, PostgreSQL 65,535). A longer list is scanned in several passes, each in event-time order.
+const CHUNK_PRINCIPALS = 30_000;
+
+// The principal as an expression, not a bare column: with a list of principals SQLite would walk the
+// (principal, time) index, fetching rows in principal order from all over the table, which costs more
+// than reading the time range in order and passing over other principals' rows.
+const principalColumn = sql<string>`(service_principal_id || '')`;
 
 /** The sign-in a scanned row stands for; columns not scanned are null. */
 function signInOf(r: readonly unknown[]): SignIn {
@@ -79,40 +88,56 @@ export interface SignInDetails {
 /** Reads sign-ins for detection passes, in event-time order, without holding them all in memory. */
 export function createSignInScanQueries(store: Store) {
   const db = store.db;
+
+  async function scanNew(
+    range: { fromBatch: number; toBatch: number; from: string; to: string },
+    principals: readonly string[] | null,
+    onSignIn: (s: SignIn) => void,
+  ): Promise<number> {
+    if (principals !== null && principals.length === 0) return 0;
+    let query = db
+      .selectFrom('sign_ins')
+      .select(COLUMNS)
+      .where('created_at', '>=', range.from)
+      .where('created_at', '<=', range.to)
+      .where('ingest_batch', '>', range.fromBatch)
+      .where('ingest_batch', '<=', range.toBatch);
+    if (principals !== null) query = query.where(principalColumn, 'in', principals);
+    // Ordered by time alone, which the index gives without a sort; rows of the same instant are put
+    // in id order here, so the order is total and the same on every run.
+    const compiled = query.orderBy('created_at').compile();
+    const tied: SignIn[] = [];
+    const flush = () => {
+      if (tied.length > 1) tied.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      for (const s of tied) onSignIn(s);
+      tied.length = 0;
+    };
+    const n = await store.capabilities.scanRows(compiled, (rows) => {
+      for (const r of rows) {
+        const s = signInOf(r);
+        if (tied.length > 0 && tied[0]!.createdAt !== s.createdAt) flush();
+        tied.push(s);
+      }
+    });
+    flush();
+    return n;
+  }
+
   return {
     /**
      * Every sign-in stored by ingest batches after `fromBatch` up to `toBatch` with an event time in
-     * [from, to], across principals, in event-time order (ties by id). Returns the number read.
+     * [from, to], of the given principals or all, in event-time order per principal (ties by id).
+     * Returns the number read.
      */
     async newInRange(
-      range: { fromBatch: number; toBatch: number; from: string; to: string },
+      range: { fromBatch: number; toBatch: number; from: string; to: string; principals?: readonly string[] },
       onSignIn: (s: SignIn) => void,
     ): Promise<number> {
-      const query = db
-        .selectFrom('sign_ins')
-        .select(COLUMNS)
-        .where('created_at', '>=', range.from)
-        .where('created_at', '<=', range.to)
-        .where('ingest_batch', '>', range.fromBatch)
-        .where('ingest_batch', '<=', range.toBatch)
-        .orderBy('created_at')
-        .compile();
-      // Ordered by time alone, which the index gives without a sort; rows of the same instant are put
-      // in id order here, so the order is total and the same on every run.
-      const tied: SignIn[] = [];
-      const flush = () => {
-        if (tied.length > 1) tied.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-        for (const s of tied) onSignIn(s);
-        tied.length = 0;
-      };
-      const n = await store.capabilities.scanRows(query, (rows) => {
-        for (const r of rows) {
-          const s = signInOf(r);
-          if (tied.length > 0 && tied[0]!.createdAt !== s.createdAt) flush();
-          tied.push(s);
-        }
-      });
-      flush();
+      if (range.principals === undefined) return scanNew(range, null, onSignIn);
+      let n = 0;
+      for (let i = 0; i < range.principals.length; i += CHUNK_PRINCIPALS) {
+        n += await scanNew(range, range.principals.slice(i, i + CHUNK_PRINCIPALS), onSignIn);
+      }
       return n;
     },
     /** Place and request ids of the given sign-ins of a tenant, by id. */

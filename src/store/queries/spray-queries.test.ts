@@ -102,11 +102,13 @@ for (const dialect of dialects) {
       const q = createSprayQueries(t.store);
       const address = { tenantId: TENANT, ipAddress: SPRAY_IP };
       const span = { from: '2026-11-05T00:00:00.000Z', to: '2026-11-05T23:59:59.999Z' };
-      assert.deepEqual(await q.newSuccessSpan(address, { fromBatch: first, toBatch: second }, span), {
-        first: success.createdAt,
-        last: success.createdAt,
-      });
-      assert.equal(await q.newSuccessSpan(address, { fromBatch: 0, toBatch: first }, span), null);
+      const quiet = { tenantId: TENANT, ipAddress: '198.51.100.250' };
+      assert.deepEqual(
+        [...(await q.newSuccessSpans([address, quiet], { fromBatch: first, toBatch: second }, span))],
+        [[`${TENANT}|${SPRAY_IP}`, { first: success.createdAt, last: success.createdAt }]],
+        'one span for the address with a new success, none for an address without',
+      );
+      assert.equal((await q.newSuccessSpans([address], { fromBatch: 0, toBatch: first }, span)).size, 0);
       const window = { from: '2026-11-05T02:10:00.000Z', to: '2026-11-05T02:43:00.000Z' };
       const failures = await q.failuresFrom(address, window, CODES);
       assert.equal(failures.length, 11, 'the failure at the window end is outside it');

@@ -127,24 +127,40 @@ export function createSprayQueries(store: Store) {
       }));
     },
 
-    /** The event-time span of the address's successful sign-ins new in the batches, within the span. */
-    async newSuccessSpan(
-      address: TenantAddress,
+    /**
+     * Per address (`tenant|address`), the event-time span of its successful sign-ins new in the
+     * batches, within the span; addresses with none are left out. One read for all the addresses:
+     * successful sign-ins have no index by address, so each read walks the span.
+     */
+    async newSuccessSpans(
+      addresses: readonly TenantAddress[],
       range: BatchRange,
       span: TimeSpan,
-    ): Promise<{ first: string; last: string } | null> {
-      const r = await store.db
+    ): Promise<Map<string, { first: string; last: string }>> {
+      const out = new Map<string, { first: string; last: string }>();
+      if (addresses.length === 0) return out;
+      const wanted = new Set(addresses.map((a) => `${a.tenantId}|${a.ipAddress}`));
+      const rows = await store.db
         .selectFrom('sign_ins')
-        .select((eb) => [eb.fn.min('created_at').as('first'), eb.fn.max('created_at').as('last')])
+        .select((eb) => [
+          'tenant_id',
+          'ip_address',
+          eb.fn.min('created_at').as('first'),
+          eb.fn.max('created_at').as('last'),
+        ])
         .where('created_at', '>=', span.from)
         .where('created_at', '<=', span.to)
         .where('ingest_batch', '>', range.fromBatch)
         .where('ingest_batch', '<=', range.toBatch)
-        .where('ip_address', '=', address.ipAddress)
-        .where(ofTenant(address.tenantId))
+        .where('ip_address', 'in', [...new Set(addresses.map((a) => a.ipAddress))])
         .where('status_code', '=', 0)
-        .executeTakeFirst();
-      return r?.first ? { first: String(r.first), last: String(r.last) } : null;
+        .groupBy(['tenant_id', 'ip_address'])
+        .execute();
+      for (const r of rows) {
+        const key = `${r.tenant_id}|${r.ip_address}`;
+        if (wanted.has(key)) out.set(key, { first: String(r.first), last: String(r.last) });
+      }
+      return out;
     },
 
     /** The address's failures with one of `codes` in [from, to), across principals, in event-time order. */

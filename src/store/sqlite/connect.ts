@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type CompiledQuery, Kysely, SqliteDialect, sql } from 'kysely';
-import type { InsertIgnore, ScanRows, StoreCapabilities } from '../capabilities.ts';
+import type { InsertIgnore, ScanRows, StoreCapabilities, UpsertRows } from '../capabilities.ts';
 import type { Database } from '../schema.ts';
 
 // Rows handed over at once by scanRows. Small, because a page stays alive while it is evaluated: a
@@ -42,6 +42,54 @@ export function connectSqlite(url: string): { db: Kysely<Database>; capabilities
   // SQLite's connection is single and Kysely holds it for the whole transaction we are called in,
   // so running on the raw handle here is inside that transaction.
   const prepared = new Map<string, BetterSqlite3.Statement>();
+  // One statement per table, columns and conflict handling: on conflict nothing, or the update columns
+  // set from the row that conflicted.
+  const statementFor = (
+    table: keyof Database & string,
+    columns: readonly string[],
+    conflictColumns: readonly string[],
+    update: readonly string[] | null,
+  ): BetterSqlite3.Statement => {
+    const key = `${table}|${columns.join(',')}|${conflictColumns.join(',')}|${update?.join(',') ?? '-'}`;
+    let stmt = prepared.get(key);
+    if (stmt === undefined) {
+      const placeholder = Object.fromEntries(columns.map((c) => [c, null]));
+      const compiled: CompiledQuery = db
+        .insertInto(table)
+        // biome-ignore lint/suspicious/noExplicitAny: a placeholder row only fixes the column order
+        .values(placeholder as any)
+        .onConflict((oc) => {
+          // biome-ignore lint/suspicious/noExplicitAny: conflict columns are checked by the callers' signatures
+          const target = oc.columns(conflictColumns as any);
+          if (update === null) return target.doNothing();
+          return target.doUpdateSet(
+            // biome-ignore lint/suspicious/noExplicitAny: update columns are checked by the callers' signatures
+            Object.fromEntries(update.map((c) => [c, sql.ref(`excluded.${c}`)])) as any,
+          );
+        })
+        .compile();
+      stmt = raw.prepare(compiled.sql);
+      prepared.set(key, stmt);
+    }
+    return stmt;
+  };
+  // Runs the statement once per row of the flat values (each row followed by the constants); says how
+  // many rows it changed.
+  const runRows = (
+    stmt: BetterSqlite3.Statement,
+    n: number,
+    values: readonly unknown[],
+    constants: readonly unknown[],
+  ): number => {
+    const row = new Array<unknown>(n + constants.length);
+    for (let j = 0; j < constants.length; j++) row[n + j] = constants[j];
+    let changed = 0;
+    for (let k = 0; k < values.length; k += n) {
+      for (let i = 0; i < n; i++) row[i] = values[k + i];
+      changed += stmt.run(row).changes;
+    }
+    return changed;
+  };
   const insertIgnore: InsertIgnore = async (
     _trx,
     table,
@@ -53,30 +101,17 @@ export function connectSqlite(url: string): { db: Kysely<Database>; capabilities
     const n = columns.length;
     if (values.length === 0 || n === 0) return 0;
     const constantColumns = Object.keys(constants);
-    const key = `${table}|${columns.join(',')}|${constantColumns.join(',')}|${conflictColumns.join(',')}`;
-    let stmt = prepared.get(key);
-    if (stmt === undefined) {
-      const placeholder = Object.fromEntries([...columns, ...constantColumns].map((c) => [c, null]));
-      const compiled: CompiledQuery = db
-        .insertInto(table)
-        // biome-ignore lint/suspicious/noExplicitAny: a placeholder row only fixes the column order
-        .values(placeholder as any)
-        // biome-ignore lint/suspicious/noExplicitAny: conflict columns are checked by the signature
-        .onConflict((oc) => oc.columns(conflictColumns as any).doNothing())
-        .compile();
-      stmt = raw.prepare(compiled.sql);
-      prepared.set(key, stmt);
-    }
-    const row = new Array<unknown>(n + constantColumns.length);
-    for (let j = 0; j < constantColumns.length; j++) {
-      row[n + j] = (constants as Record<string, unknown>)[constantColumns[j]!];
-    }
-    let inserted = 0;
-    for (let k = 0; k < values.length; k += n) {
-      for (let i = 0; i < n; i++) row[i] = values[k + i];
-      inserted += stmt.run(row).changes;
-    }
-    return inserted;
+    const stmt = statementFor(table, [...columns, ...constantColumns], conflictColumns, null);
+    return runRows(
+      stmt,
+      n,
+      values,
+      constantColumns.map((c) => (constants as Record<string, unknown>)[c]),
+    );
+  };
+  const upsertRows: UpsertRows = async (_trx, table, columns, conflictColumns, updateColumns, values) => {
+    if (values.length === 0 || columns.length === 0) return;
+    runRows(statementFor(table, columns, conflictColumns, updateColumns), columns.length, values, []);
   };
 
   // Raw mode iterates arrays straight from SQLite's row buffer; the callback is synchronous, so the
@@ -103,6 +138,7 @@ export function connectSqlite(url: string): { db: Kysely<Database>; capabilities
       location: `sqlite:${path}`,
       multiProcess: false,
       insertIgnore,
+      upsertRows,
       scanRows,
       likeOperator: 'like',
       nullsSortLow: true,
