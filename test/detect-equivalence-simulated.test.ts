@@ -81,6 +81,17 @@ async function outcome(store: Store) {
   return { detections, risky };
 }
 
+/** Every principal's learned baseline, as stored. */
+async function baselineRows(store: Store) {
+  const values = await store.db
+    .selectFrom('baseline_values')
+    .selectAll()
+    .orderBy(['principal_id', 'property', 'value'])
+    .execute();
+  const meta = await store.db.selectFrom('baseline_meta').selectAll().orderBy('principal_id').execute();
+  return { values, meta };
+}
+
 before(async () => {
   const summary = await simulateTenant({ out, principals: 40, days: 60, seed: 60 });
   labels = summary.labels;
@@ -90,13 +101,16 @@ for (const dialect of dialects) {
   describe(`sixty simulated days on ${dialect}`, () => {
     let once: TestStore;
     let daily: TestStore;
+    let sharded: TestStore;
     before(async () => {
       once = await createTestStore(dialect);
       daily = await createTestStore(dialect);
+      sharded = await createTestStore(dialect);
     });
     after(async () => {
       await once.cleanup();
       await daily.cleanup();
+      await sharded.cleanup();
     });
 
     test('imported at once or a day at a time, detection ends with the same detections and risk', async () => {
@@ -127,6 +141,22 @@ for (const dialect of dialects) {
       for (const attack of attacks) {
         assert.ok(flagged.has(attack.principalId), `the ${attack.kind} attack is found`);
       }
+
+      // The same pass spread over scan workers, each with a share of the principals, finds the same
+      // and learns the same baselines.
+      await ingest(sharded.store, [join(out, 'inventory'), ...logs]);
+      const spread = await runDetections(sharded.store, '2026-12-01T00:00:00.000Z', {
+        workers: 3,
+        cores: 3,
+        minSignInsPerWorker: 1,
+      });
+      assert.equal(spread.scanWorkers, 3);
+      assert.equal(spread.signIns, all.signIns);
+      assert.deepEqual(spread.detections, all.detections);
+      const c = await outcome(sharded.store);
+      assert.deepEqual(c.detections, a.detections);
+      assert.deepEqual(c.risky, a.risky);
+      assert.deepEqual(await baselineRows(sharded.store), await baselineRows(once.store));
     });
   });
 }

@@ -76,8 +76,8 @@ export function registerDetectCommands(program: Command): void {
     .description('run detection over what was ingested since the last run')
     .option('--json', 'print counts per detection type as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      await withStore(cmd.optsWithGlobals(), async ({ store }) => {
-        const r = await runDetections(store, new Date().toISOString());
+      await withStore(cmd.optsWithGlobals(), async ({ config, store }) => {
+        const r = await runDetections(store, new Date().toISOString(), { workers: config.detectWorkers });
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(r)}\n`);
           return;

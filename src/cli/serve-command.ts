@@ -55,6 +55,7 @@ export function registerServeCommand(program: Command): void {
           ? startDetectionSchedule({
               store,
               intervalMs: config.detectIntervalSeconds * 1000,
+              workers: config.detectWorkers,
               onRun: (r) => log.info({ detection: r }, 'detection run'),
               onError: (err) => log.error({ err }, 'detection run failed'),
             })

@@ -23,6 +23,8 @@ export interface Config {
   metricsPublic: boolean;
   /** Seconds between detection runs inside `vigil serve`; 0 turns the schedule off. */
   detectIntervalSeconds: number;
+  /** Threads a large detection pass may spread its scan over (at most the cores); 0 keeps it on one. */
+  detectWorkers: number;
   /** Threat-intelligence feeds Vigil fetches itself. */
   threatIntel: ThreatIntelSettings;
   /** Handling of leaked credentials (`vigil leaks`). */

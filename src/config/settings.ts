@@ -121,6 +121,9 @@ export const settings = [
   }),
   spec({ key: 'ingestWorkers', env: 'VIGIL_INGEST_WORKERS', default: true, parse: flag }),
   spec({ key: 'metricsPublic', env: 'VIGIL_METRICS_PUBLIC', default: false, parse: flag }),
+  // A large detection pass spreads its scan over this many threads at most (never more than the
+  // machine has cores); 0 keeps it on the main thread.
+  spec({ key: 'detectWorkers', env: 'VIGIL_DETECT_WORKERS', default: 4, parse: integer(0, 64) }),
   spec({
     key: 'detectIntervalSeconds',
     env: 'VIGIL_DETECT_INTERVAL_SECONDS',

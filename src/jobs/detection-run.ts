@@ -53,6 +53,8 @@ export interface DetectionRunResult {
   signIns: number;
   /** Principals whose history was replayed because records arrived out of event-time order. */
   replayed: number;
+  /** Worker threads the scan was spread over; 0 when it ran on the calling thread. */
+  scanWorkers: number;
   /** Milliseconds spent reading and evaluating sign-ins, and writing what was found. */
   timings: { evaluateMs: number; writeMs: number };
   detections: Record<string, { new: number; updated: number }>;
@@ -87,6 +89,7 @@ export async function runDetections(
     principals: 0,
     signIns: 0,
     replayed: 0,
+    scanWorkers: 0,
     timings: { evaluateMs: 0, writeMs: 0 },
     detections: {},
   };
@@ -94,20 +97,16 @@ export async function runDetections(
   if (to <= from) return result;
   const started = performance.now();
 
-  // A large run spreads its scan over worker threads, started now so that they load while this thread
-  // works out the principals, their baselines and the credential changes around them.
-  const total = await store.db
-    .selectFrom('sign_in_arrivals')
-    .select((eb) => eb.fn.sum<number>('count').as('n'))
-    .where('ingest_batch', '>', from)
-    .where('ingest_batch', '<=', to)
-    .executeTakeFirst();
-  const count = scanWorkerCount(store, Number(total?.n ?? 0), options);
-  const workers = count > 0 ? startScanWorkers(store, count) : null;
+  // Scan workers, once the run knows how many new sign-ins it has; stopped however the run ends.
+  const pool: { workers: ScanWorkers | null } = { workers: null };
   try {
-    return await detect(store, now, from, to, result, started, workers);
+    return await detect(store, now, from, to, result, started, (signIns) => {
+      const count = scanWorkerCount(store, signIns, options);
+      pool.workers = count > 0 ? startScanWorkers(store, count) : null;
+      return pool.workers;
+    });
   } finally {
-    await workers?.close();
+    await pool.workers?.close();
   }
 }
 
@@ -118,7 +117,7 @@ async function detect(
   to: number,
   result: DetectionRunResult,
   started: number,
-  workers: ScanWorkers | null,
+  startWorkers: (signIns: number) => ScanWorkers | null,
 ): Promise<DetectionRunResult> {
   const indicators = await createIndicatorQueries(store).all();
 
@@ -137,6 +136,10 @@ async function detect(
     .orderBy('tenant_id')
     .orderBy('service_principal_id')
     .execute();
+
+  // A large run spreads its scan over worker threads, started now so that they load while this thread
+  // works out the baselines and the credential changes around the new sign-ins.
+  const workers = startWorkers(arrivals.reduce((n, a) => n + Number(a.count), 0));
 
   // Baselines of every principal with new sign-ins, loaded a tenant at a time.
   const baselines = createBaselineQueries(store);
@@ -226,6 +229,7 @@ async function detect(
       spray();
       const shards = shardPrincipals(incremental, (i) => newSignIns.get(i) ?? 0, workers.count);
       const scanned = await workers.scan(shards, range, indicators);
+      result.scanWorkers = shards.length;
       runs = scanned.runs;
       result.signIns += scanned.signIns;
     } else {

@@ -8,6 +8,8 @@ import { startPeriodic } from './periodic.ts';
 export interface DetectionScheduleOptions {
   store: Store;
   intervalMs: number;
+  /** Threads a large run may spread its scan over (see runDetections). */
+  workers?: number;
   /** Called after each run that looked at something, and on failures. */
   onRun?(result: DetectionRunResult): void;
   onError?(err: unknown): void;
@@ -31,7 +33,11 @@ export function startDetectionSchedule(options: DetectionScheduleOptions) {
       // The lease outlives a slow run by a wide margin; it is renewed by every run that takes it.
       const until = new Date(Date.parse(at) + Math.max(10 * options.intervalMs, 600_000)).toISOString();
       if (!(await leases.acquire(LEASE, holder, at, until))) return;
-      const result = await runDetections(options.store, at);
+      const result = await runDetections(
+        options.store,
+        at,
+        options.workers === undefined ? {} : { workers: options.workers },
+      );
       if (result.signIns > 0) options.onRun?.(result);
     } catch (err) {
       options.onError?.(err);

@@ -89,9 +89,13 @@ export function openPrincipalRun(input: PrincipalInput, intel: ThreatIntelContex
     ),
   );
   if (intel !== null) {
-    run.evaluations.push(threatIntelligenceDetection.open(run, intel, threatIntelligenceDetection.defaultParameters));
+    run.evaluations.push(
+      threatIntelligenceDetection.open(run, intel, threatIntelligenceDetection.defaultParameters),
+    );
   }
-  run.evaluations.push(offensiveToolsDetection.open(run, undefined, offensiveToolsDetection.defaultParameters));
+  run.evaluations.push(
+    offensiveToolsDetection.open(run, undefined, offensiveToolsDetection.defaultParameters),
+  );
   if (run.removed.length > 0) {
     run.evaluations.push(
       removedCredentialUseDetection.open(
@@ -151,7 +155,8 @@ export async function scanPrincipalRuns(
     principals === undefined ? range : { ...range, principals },
     (s) => {
       let run = byPrincipal.get(s.servicePrincipalId);
-      if (run !== undefined && run.tenantId !== s.tenantId) run = byKey.get(`${s.tenantId}|${s.servicePrincipalId}`);
+      if (run !== undefined && run.tenantId !== s.tenantId)
+        run = byKey.get(`${s.tenantId}|${s.servicePrincipalId}`);
       if (run === undefined || run.replay) return;
       feedPrincipalRun(run, s);
     },

@@ -112,7 +112,8 @@ export async function recordFindings(
       });
     });
     await risk.insertDetections(trx, [...inserts.values()]);
-    for (const u of updates) await risk.refreshDetection(trx, tenantId, u.id, u.additionalInfo, u.riskLevel, now);
+    for (const u of updates)
+      await risk.refreshDetection(trx, tenantId, u.id, u.additionalInfo, u.riskLevel, now);
     const queued = [...inserts.keys(), ...updates.map((u) => u.id)];
     if (queued.length > 0) {
       anyChanged = true;

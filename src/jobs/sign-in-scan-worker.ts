@@ -23,7 +23,10 @@ port.once('message', (request: ScanShardRequest) => {
   evaluate(request).then(
     (result) => port.postMessage(result),
     (err: unknown) =>
-      port.postMessage({ type: 'error', message: (err as Error).stack ?? String(err) } satisfies ScanShardResult),
+      port.postMessage({
+        type: 'error',
+        message: (err as Error).stack ?? String(err),
+      } satisfies ScanShardResult),
   );
 });
 
@@ -39,7 +42,11 @@ async function evaluate(request: ScanShardRequest): Promise<ScanShardResult> {
       runs.map((r) => r.principalId),
     );
     for (const run of runs) finishPrincipalRun(run);
-    return { type: 'done', signIns, runs: runs.map((r) => ({ baseline: r.baseline, candidates: r.candidates })) };
+    return {
+      type: 'done',
+      signIns,
+      runs: runs.map((r) => ({ baseline: r.baseline, candidates: r.candidates })),
+    };
   } finally {
     await store.close();
   }

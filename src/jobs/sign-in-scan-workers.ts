@@ -28,8 +28,10 @@ export type ScanShardResult =
 
 /** How a pass decides whether to spread its scan. */
 export interface ScanWorkerOptions {
-  /** Threads at most; 0 or 1 scans on the calling thread. Default: the cores, at most 4. */
+  /** Threads at most, and never more than the cores; 0 or 1 scans on the calling thread. Default 4. */
   workers?: number;
+  /** Cores to count on; default: the machine's. */
+  cores?: number;
   /** New sign-ins a worker must have to be worth starting (loading it costs a few hundred ms). */
   minSignInsPerWorker?: number;
 }
@@ -49,7 +51,7 @@ const WORKER_ENTRY = import.meta.url.endsWith('.ts')
  */
 export function scanWorkerCount(store: Store, signIns: number, options: ScanWorkerOptions = {}): number {
   if (store.openOptions.databaseUrl === ':memory:') return 0;
-  const most = options.workers ?? Math.min(4, availableParallelism());
+  const most = Math.min(options.workers ?? 4, options.cores ?? availableParallelism());
   const per = options.minSignInsPerWorker ?? DEFAULT_MIN_SIGN_INS_PER_WORKER;
   const n = Math.min(most, per <= 0 ? most : Math.floor(signIns / per));
   return n > 1 ? n : 0;
@@ -125,7 +127,9 @@ export function startScanWorkers(store: Store, count: number): ScanWorkers {
                 resolve({ runs, signIns: m.signIns });
               });
               worker.once('error', reject);
-              worker.once('exit', (code) => reject(new Error(`sign-in scan worker exited with code ${code}`)));
+              worker.once('exit', (code) =>
+                reject(new Error(`sign-in scan worker exited with code ${code}`)),
+              );
               worker.postMessage({ range, inputs, indicators } satisfies ScanShardRequest);
             }),
         ),

@@ -149,7 +149,10 @@ export function createRiskQueries(store: Store) {
       tenantId: string,
       ids: readonly string[],
     ): Promise<Map<string, Pick<RiskDetectionTable, 'risk_level' | 'risk_state' | 'additional_info'>>> {
-      const out = new Map<string, Pick<RiskDetectionTable, 'risk_level' | 'risk_state' | 'additional_info'>>();
+      const out = new Map<
+        string,
+        Pick<RiskDetectionTable, 'risk_level' | 'risk_state' | 'additional_info'>
+      >();
       for (let i = 0; i < ids.length; i += CHUNK_IDS) {
         const rows = await db
           .selectFrom('risk_detections')
