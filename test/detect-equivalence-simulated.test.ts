@@ -86,7 +86,9 @@ async function baselineRows(store: Store) {
   const values = await store.db
     .selectFrom('baseline_values')
     .selectAll()
-    .orderBy(['principal_id', 'property', 'value'])
+    .orderBy('principal_id')
+    .orderBy('property')
+    .orderBy('value')
     .execute();
   const meta = await store.db.selectFrom('baseline_meta').selectAll().orderBy('principal_id').execute();
   return { values, meta };
