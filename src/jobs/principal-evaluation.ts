@@ -22,7 +22,9 @@ import type { IpIndicator } from '../enrich/threat-intel/indicator.ts';
 import { createIndicatorSet } from '../enrich/threat-intel/indicator-set.ts';
 import type { Store } from '../store/open-store.ts';
 import type { RemovedCredentialRow } from '../store/queries/inventory-queries.ts';
-import { createSignInScanQueries } from '../store/queries/sign-in-scan-queries.ts';
+import { createSignInScanQueries, type ScanRange } from '../store/queries/sign-in-scan-queries.ts';
+
+export type { ScanRange };
 
 const DAY_MS = 86_400_000;
 
@@ -125,14 +127,6 @@ export function finishPrincipalRun(run: PrincipalRun): void {
   }
 }
 
-/** The new sign-ins a pass reads: ingest batches after `fromBatch` up to `toBatch`, event times in [from, to]. */
-export interface ScanRange {
-  fromBatch: number;
-  toBatch: number;
-  from: string;
-  to: string;
-}
-
 /**
  * Reads the new sign-ins in the range and feeds each to its principal's run, in event-time order per
  * principal; with `principals`, only theirs are read. Object ids are unique across tenants in
@@ -151,8 +145,12 @@ export async function scanPrincipalRuns(
     if (!byPrincipal.has(run.principalId)) byPrincipal.set(run.principalId, run);
     byKey.set(`${run.tenantId}|${run.principalId}`, run);
   }
+  // Principals of one tenant (the usual case) are read without the tenant column, which the filter fixes.
+  const tenants = new Set(runs.map((r) => r.tenantId));
+  const [only] = tenants;
+  const scoped = tenants.size === 1 && only !== undefined ? { ...range, tenantId: only } : range;
   return createSignInScanQueries(store).newInRange(
-    principals === undefined ? range : { ...range, principals },
+    principals === undefined ? scoped : { ...scoped, principals },
     (s) => {
       let run = byPrincipal.get(s.servicePrincipalId);
       if (run !== undefined && run.tenantId !== s.tenantId)

@@ -5,11 +5,10 @@ import type { Store } from '../open-store.ts';
 // The columns detections compare, in select order. The others are left null in the sign-ins a scan
 // hands out (names, policies, city and state, request ids, managed identity details): reading a
 // million rows, every column costs, and the few sign-ins that become detections get their details
-// from `details` afterwards.
+// from `details` afterwards. Text costs most: the kind is read as a number, and the tenant not at all
+// when the scan is of one tenant's principals.
 const COLUMNS = [
-  'tenant_id',
   'id',
-  'kind',
   'created_at',
   'service_principal_id',
   'ip_address',
@@ -27,6 +26,7 @@ const COLUMNS = [
   // Sign-ins may name a certificate by thumbprint only: the removed-credential detection matches it.
   'credential_thumbprint',
 ] as const;
+const MANAGED_IDENTITY = sql<number>`case when kind = 'managedIdentity' then 1 else 0 end`.as('mi');
 
 // Sign-ins per `in (…)` list when reading details.
 const CHUNK_IDS = 500;
@@ -34,38 +34,40 @@ const CHUNK_IDS = 500;
 // 32,766, PostgreSQL 65,535). A longer list is scanned in several passes, each in event-time order.
 const CHUNK_PRINCIPALS = 30_000;
 
-// The principal as an expression, not a bare column: with a list of principals SQLite would walk the
-// (principal, time) index, fetching rows in principal order from all over the table, which costs more
-// than reading the time range in order and passing over other principals' rows.
+// The principal and tenant as expressions, not bare columns: with a list of principals SQLite would
+// walk the (principal, time) index, fetching rows in principal order from all over the table, which
+// costs more than reading the time range in order and passing over other principals' rows; with a
+// tenant it would walk the primary key's tenant prefix.
 const principalColumn = sql<string>`(service_principal_id || '')`;
+const tenantColumn = sql<string>`(tenant_id || '')`;
 
-/** The sign-in a scanned row stands for; columns not scanned are null. */
-function signInOf(r: readonly unknown[]): SignIn {
+/** The sign-in a scanned row stands for; `tenantId` when the scan was of one tenant, else read. */
+function signInOf(r: readonly unknown[], tenantId: string | null): SignIn {
   return {
-    tenantId: r[0] as string,
-    id: r[1] as string,
-    kind: r[2] as SignIn['kind'],
-    createdAt: r[3] as string,
-    servicePrincipalId: r[4] as string,
+    tenantId: tenantId ?? (r[17] as string),
+    id: r[0] as string,
+    kind: r[16] === 1 ? 'managedIdentity' : 'servicePrincipal',
+    createdAt: r[1] as string,
+    servicePrincipalId: r[2] as string,
     servicePrincipalName: null,
     appId: null,
-    ipAddress: r[5] as string | null,
-    asn: r[6] === null ? null : Number(r[6]),
-    asOrg: r[7] as string | null,
-    country: r[8] as string | null,
+    ipAddress: r[3] as string | null,
+    asn: r[4] === null ? null : Number(r[4]),
+    asOrg: r[5] as string | null,
+    country: r[6] as string | null,
     state: null,
     city: null,
-    hosting: r[9] === null ? null : Number(r[9]) === 1,
-    hostingProvider: r[10] as string | null,
-    resourceId: r[11] as string | null,
+    hosting: r[7] === null ? null : Number(r[7]) === 1,
+    hostingProvider: r[8] as string | null,
+    resourceId: r[9] as string | null,
     resourceName: null,
     resourceServicePrincipalId: null,
-    userAgent: r[12] as string | null,
-    credentialType: r[13] as SignIn['credentialType'],
-    credentialKeyId: r[14] as string | null,
-    credentialThumbprint: r[17] as string | null,
-    federatedCredentialId: r[15] as string | null,
-    statusCode: Number(r[16]),
+    userAgent: r[10] as string | null,
+    credentialType: r[11] as SignIn['credentialType'],
+    credentialKeyId: r[12] as string | null,
+    credentialThumbprint: r[15] as string | null,
+    federatedCredentialId: r[13] as string | null,
+    statusCode: Number(r[14]),
     failureReason: null,
     conditionalAccessStatus: null,
     appliedPolicies: null,
@@ -74,6 +76,16 @@ function signInOf(r: readonly unknown[]): SignIn {
     msiType: null,
     associatedResourceId: null,
   };
+}
+
+/** The new sign-ins a scan reads: see newInRange. */
+export interface ScanRange {
+  fromBatch: number;
+  toBatch: number;
+  from: string;
+  to: string;
+  /** Only this tenant's. */
+  tenantId?: string;
 }
 
 /** What a detection shows of its first sign-in beyond what detections compare. */
@@ -90,14 +102,18 @@ export function createSignInScanQueries(store: Store) {
   const db = store.db;
 
   async function scanNew(
-    range: { fromBatch: number; toBatch: number; from: string; to: string },
+    range: ScanRange,
     principals: readonly string[] | null,
     onSignIn: (s: SignIn) => void,
   ): Promise<number> {
     if (principals !== null && principals.length === 0) return 0;
+    const tenantId = range.tenantId ?? null;
     let query = db
       .selectFrom('sign_ins')
       .select(COLUMNS)
+      .select(MANAGED_IDENTITY)
+      .$if(tenantId === null, (q) => q.select('tenant_id'))
+      .$if(tenantId !== null, (q) => q.where(tenantColumn, '=', tenantId!))
       .where('created_at', '>=', range.from)
       .where('created_at', '<=', range.to)
       .where('ingest_batch', '>', range.fromBatch)
@@ -114,7 +130,7 @@ export function createSignInScanQueries(store: Store) {
     };
     const n = await store.capabilities.scanRows(compiled, (rows) => {
       for (const r of rows) {
-        const s = signInOf(r);
+        const s = signInOf(r, tenantId);
         if (tied.length > 0 && tied[0]!.createdAt !== s.createdAt) flush();
         tied.push(s);
       }
@@ -126,11 +142,11 @@ export function createSignInScanQueries(store: Store) {
   return {
     /**
      * Every sign-in stored by ingest batches after `fromBatch` up to `toBatch` with an event time in
-     * [from, to], of the given principals or all, in event-time order per principal (ties by id).
-     * Returns the number read.
+     * [from, to], of the given principals or all, and of one tenant or all, in event-time order per
+     * principal (ties by id). Returns the number read.
      */
     async newInRange(
-      range: { fromBatch: number; toBatch: number; from: string; to: string; principals?: readonly string[] },
+      range: ScanRange & { principals?: readonly string[] },
       onSignIn: (s: SignIn) => void,
     ): Promise<number> {
       if (range.principals === undefined) return scanNew(range, null, onSignIn);
@@ -172,6 +188,7 @@ export function createSignInScanQueries(store: Store) {
       const query = db
         .selectFrom('sign_ins')
         .select(COLUMNS)
+        .select(MANAGED_IDENTITY)
         .where('service_principal_id', '=', principalId)
         .where('tenant_id', '=', tenantId)
         .where('ingest_batch', '<=', toBatch)
@@ -179,7 +196,7 @@ export function createSignInScanQueries(store: Store) {
         .orderBy('id')
         .compile();
       return store.capabilities.scanRows(query, (rows) => {
-        for (const r of rows) onSignIn(signInOf(r));
+        for (const r of rows) onSignIn(signInOf(r, tenantId));
       });
     },
   };
