@@ -69,9 +69,10 @@ async function counter(db: Kysely<Database>, name: string): Promise<number> {
  * Runs detection over what was ingested since the last run. The watermark is the ingest batch
  * number, which counts in commit order, so a batch that committed late is still seen, exactly once.
  *
- * The new sign-ins are read once, across principals, in event-time order, and each is handed to its
- * principal's open evaluations; so every principal's sign-ins are evaluated in event-time order with
- * nothing but baselines held in memory. A principal whose new records are older than what its
+ * The new sign-ins are read once, in event-time order, and each is handed to its principal's open
+ * evaluations; so every principal's sign-ins are evaluated in event-time order with nothing but
+ * baselines held in memory. A large run shares the principals among scan workers (`options`), each
+ * reading its share on its own connection; principals are independent, so the result is the same. A principal whose new records are older than what its
  * baseline has learned (they arrived late) is replayed from an empty baseline over its whole history,
  * so the outcome is the same as if every record had arrived in order. Detection ids come from dedupe
  * keys: running again over the same data changes nothing.
@@ -110,6 +111,7 @@ export async function runDetections(
   }
 }
 
+/** The run itself; `startWorkers` is called once the number of new sign-ins is known. */
 async function detect(
   store: Store,
   now: string,
