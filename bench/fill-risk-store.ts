@@ -5,6 +5,7 @@
 import { createRandom, deriveSeed, type Random } from '../src/simulate/random.ts';
 import { pickWeighted } from '../src/simulate/sampling.ts';
 import type { Store } from '../src/store/open-store.ts';
+import { DETECTION_COLUMNS } from '../src/store/queries/risk-queries.ts';
 import type { Database } from '../src/store/schema.ts';
 
 /** What to write. */
@@ -323,30 +324,7 @@ export async function fillRiskStore(store: Store, options: FillRiskStoreOptions)
         additionalInfo(drnd, eventType, network, activityAt),
       );
     }
-    await insert(
-      'risk_detections',
-      [
-        'tenant_id',
-        'id',
-        'principal_id',
-        'risk_event_type',
-        'risk_level',
-        'risk_state',
-        'risk_detail',
-        'activity',
-        'activity_date_time',
-        'detected_date_time',
-        'last_updated_date_time',
-        'ip_address',
-        'location',
-        'key_ids',
-        'request_id',
-        'correlation_id',
-        'additional_info',
-      ],
-      ['tenant_id', 'id'],
-      rows,
-    );
+    await insert('risk_detections', DETECTION_COLUMNS, ['tenant_id', 'id'], rows);
     options.onProgress?.('detections', end);
   }
 }

@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.ts';
 import { type IpIntel, loadIpIntel } from '../enrich/ip-intel.ts';
 import type { Store } from '../store/open-store.ts';
 import { createIngestQueries } from '../store/queries/ingest-queries.ts';
+import { startWorker } from '../workers/start-worker.ts';
 import { type BatchObserver, createBatchWriter, emptyTotals, type IngestTotals } from './batch-writer.ts';
 import { frameRecords } from './frame-records.ts';
 import { planWork, type WorkUnit } from './plan-work.ts';
@@ -81,15 +82,6 @@ function storeWriter(deps: IngestDeps) {
     maxRecordsPerTransaction: deps.config.ingestBatchSize,
   });
 }
-
-// Compiled, the worker is plain JavaScript; from TypeScript sources (tests, development) it needs
-// the TypeScript loader registered first, which worker threads do not inherit on Node 20.
-const WORKER_ENTRY = import.meta.url.endsWith('.ts')
-  ? {
-      url: new URL('./worker-boot.js', import.meta.url),
-      entry: new URL('./import-worker.ts', import.meta.url).href,
-    }
-  : { url: new URL('./import-worker.js', import.meta.url), entry: null };
 
 let sharedIntel: Promise<IpIntel> | null = null;
 /** IP data for this thread, loaded once per process (workers load their own). */
@@ -186,12 +178,14 @@ async function runWorkers(
       let running = count;
       const fail = (err: Error) => reject(err);
       for (let i = 0; i < count; i++) {
-        const worker = new Worker(WORKER_ENTRY.url, {
-          workerData: { entry: WORKER_ENTRY.entry, setup },
+        const worker = startWorker(
+          import.meta.url,
+          'import-worker',
+          { setup },
           // A larger young generation: parsing allocates short-lived objects by the million, and
           // fewer, larger scavenges cost less than many small ones.
-          resourceLimits: { maxYoungGenerationSizeMb: 32 },
-        });
+          { resourceLimits: { maxYoungGenerationSizeMb: 32 } },
+        );
         pool.push(worker);
         let current: string | null = null;
         const next = () => {

@@ -218,17 +218,14 @@ async function detect(
   for (const inputs of byTenant.values()) {
     for (const input of inputs.values()) (input.replay ? replays : incremental).push(input);
   }
-  const spray = (() => {
-    let started: ReturnType<typeof detectPasswordSpray> | null = null;
-    return () => (started ??= detectPasswordSpray(store, { fromBatch: from, toBatch: to }));
-  })();
+  // Password spray needs only the batch range: it runs while scan workers read, after the scan otherwise.
+  let spray: ReturnType<typeof detectPasswordSpray> | null = null;
   const intel = threatIntelContext(indicators);
   let runs: PrincipalRun[] = [];
   if (scanFrom !== null && scanTo !== null) {
     const range = { fromBatch: from, toBatch: to, from: scanFrom, to: scanTo };
     if (workers !== null) {
-      // Password spray reads the store on this thread meanwhile, which is otherwise only waiting.
-      spray();
+      spray = detectPasswordSpray(store, { fromBatch: from, toBatch: to });
       const shards = shardPrincipals(incremental, (i) => newSignIns.get(i) ?? 0, workers.count);
       const scanned = await workers.scan(shards, range, indicators);
       result.scanWorkers = shards.length;
@@ -274,7 +271,7 @@ async function detect(
     string,
     { tenantId: string; principalId: string; candidates: DetectionCandidate[] }
   >();
-  const sprayed = await spray();
+  const sprayed = await (spray ?? detectPasswordSpray(store, { fromBatch: from, toBatch: to }));
   for (const [key, candidates] of [...credentialRun.byPrincipal, ...sprayed]) {
     const [tenantId, principalId] = key.split('|') as [string, string];
     const run = byKey.get(key);

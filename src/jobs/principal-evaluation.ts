@@ -24,8 +24,6 @@ import type { Store } from '../store/open-store.ts';
 import type { RemovedCredentialRow } from '../store/queries/inventory-queries.ts';
 import { createSignInScanQueries, type ScanRange } from '../store/queries/sign-in-scan-queries.ts';
 
-export type { ScanRange };
-
 const DAY_MS = 86_400_000;
 
 /** What a principal's evaluation starts from: plain data, so it can be handed to a worker thread. */

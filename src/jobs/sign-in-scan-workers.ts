@@ -3,12 +3,13 @@
 // evaluates them exactly as this thread would (principal-evaluation.ts). Principals are independent,
 // so the result is the same as one thread's; only the wall-clock time differs.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { SignInBaseline } from '../baselines/sign-in-baseline.ts';
 import type { DetectionCandidate } from '../detections/detection.ts';
 import type { IpIndicator } from '../enrich/threat-intel/indicator.ts';
 import type { OpenStoreOptions, Store } from '../store/open-store.ts';
-import type { PrincipalInput, PrincipalRun, ScanRange } from './principal-evaluation.ts';
+import type { ScanRange } from '../store/queries/sign-in-scan-queries.ts';
+import { startWorker } from '../workers/start-worker.ts';
+import type { PrincipalInput, PrincipalRun } from './principal-evaluation.ts';
 
 /** What one worker is asked to evaluate (it opened the store when it started). */
 export interface ScanShardRequest {
@@ -37,13 +38,6 @@ export interface ScanWorkerOptions {
 }
 
 const DEFAULT_MIN_SIGN_INS_PER_WORKER = 50_000;
-
-const WORKER_ENTRY = import.meta.url.endsWith('.ts')
-  ? {
-      url: new URL('../ingest/worker-boot.js', import.meta.url),
-      entry: new URL('./sign-in-scan-worker.ts', import.meta.url).href,
-    }
-  : { url: new URL('./sign-in-scan-worker.js', import.meta.url), entry: null };
 
 /**
  * How many workers a scan of `signIns` new sign-ins gets: none (this thread) for small scans and for
@@ -92,14 +86,14 @@ export interface ScanWorkers {
 
 /** Starts `count` scan workers on the store. */
 export function startScanWorkers(store: Store, count: number): ScanWorkers {
-  const pool = Array.from(
-    { length: count },
-    () =>
-      new Worker(WORKER_ENTRY.url, {
-        workerData: { entry: WORKER_ENTRY.entry, open: store.openOptions satisfies OpenStoreOptions },
-        // Fewer, larger scavenges: a scan allocates a short-lived sign-in per row.
-        resourceLimits: { maxYoungGenerationSizeMb: 64 },
-      }),
+  const pool = Array.from({ length: count }, () =>
+    startWorker(
+      import.meta.url,
+      'sign-in-scan-worker',
+      { open: store.openOptions satisfies OpenStoreOptions },
+      // Fewer, larger scavenges: a scan allocates a short-lived sign-in per row.
+      { resourceLimits: { maxYoungGenerationSizeMb: 64 } },
+    ),
   );
   // A worker that fails before it is asked anything is reported when it is.
   for (const w of pool) w.on('error', () => {});

@@ -7,8 +7,8 @@ import { enqueueExports } from './export-outbox-queries.ts';
 
 // Detection ids per `in (…)` list.
 const CHUNK_IDS = 500;
-// The columns of a detection row, in the order bulk writes bind them.
-const DETECTION_COLUMNS = [
+/** The columns of a detection row, in the order bulk writes bind them. */
+export const DETECTION_COLUMNS = [
   'tenant_id',
   'id',
   'principal_id',
