@@ -224,6 +224,14 @@ for (const dialect of dialects) {
       app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
     const base = (id: string, version = 'v1.0') =>
       `/${version}/identityProtection/riskyServicePrincipals/${id}/investigation`;
+    /** The stored sign-ins an evidence item names. */
+    const signInsNamed = (ids: string[]) =>
+      t.store.db
+        .selectFrom('sign_ins')
+        .select(['id', 'credential_key_id', 'ip_address', 'status_code'])
+        .where('tenant_id', '=', labels.tenantId)
+        .where('id', 'in', ids)
+        .execute();
 
     before(async () => {
       t = await createTestStore(dialect);
@@ -355,6 +363,12 @@ for (const dialect of dialects) {
       assert.deepEqual(leaked.reasons, ['leakedCredentialStillInUse']);
       assert.equal(leaked.riskEventType, 'leakedCredentials');
       assert.ok(leaked.signInIds.length > 0);
+      const named = await signInsNamed(leaked.signInIds);
+      assert.equal(named.length, leaked.signInIds.length, 'every named sign-in is stored');
+      assert.ok(
+        named.every((s) => s.credential_key_id === a.keyIds[0] && Number(s.status_code) === 0),
+        'each named sign-in succeeded with the leaked secret',
+      );
     });
 
     test("an attacker's credential: its addition, actor and use from the attacker's network are named", async () => {
@@ -367,6 +381,15 @@ for (const dialect of dialects) {
       assert.equal(added.kind, 'credentialAdded');
       assert.ok(added.reasons.includes('usedFromNewNetwork'), 'its use from the attacker’s network is named');
       assert.ok(added.signInIds.length > 0);
+      const uses = await signInsNamed(added.signInIds);
+      assert.ok(
+        uses.every((s) => s.credential_key_id === a.keyIds[0]),
+        'the named sign-ins used the attacker’s credential',
+      );
+      assert.ok(
+        uses.some((s) => s.ip_address !== null && a.ipAddresses.includes(s.ip_address)),
+        'the named sign-ins come from the attacker’s addresses',
+      );
       assert.ok(added.detectionId);
       assert.ok(added.actor?.name, 'the actor is named');
       assert.ok(added.auditId);

@@ -22,12 +22,8 @@ export function createPrompter(
   return {
     async ask(question) {
       output.write(question);
-      if (ended) {
-        output.write('\n');
-        return '';
-      }
-      const next = await lines.next();
-      if (next.done) {
+      const next = ended ? undefined : await lines.next();
+      if (next === undefined || next.done) {
         ended = true;
         output.write('\n');
         return '';

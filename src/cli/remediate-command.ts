@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import { newCertificate } from '../credentials/new-certificate.ts';
 import { ApiError } from '../errors/api-error.ts';
 import type { ActionActor } from '../jobs/admin-audit.ts';
-import { createCredentialActions } from '../jobs/credential-actions.ts';
+import { type CredentialActions, createCredentialActions } from '../jobs/credential-actions.ts';
 import { credentialInventory } from '../jobs/credential-inventory.ts';
 import { createDirectoryConnections, createDirectoryLinks } from '../jobs/directory-links.ts';
-import { createRemediation, type RemediationPlanView } from '../jobs/remediation.ts';
+import { createRemediation, type Remediation, type RemediationPlanView } from '../jobs/remediation.ts';
 import type { PlanStep } from '../remediation/remediation-plan.ts';
+import type { Store } from '../store/open-store.ts';
 import { cliActorOf } from './cli-actor.ts';
 import { withStore } from './context.ts';
 import { createPrompter, type Prompter } from './prompter.ts';
@@ -92,7 +93,7 @@ export function registerRemediateCommand(program: Command): void {
             if (step.state !== 'pending' && step.state !== 'failed') continue;
             say(`\n${step.title}\n  ${step.detail}\n`);
             plan =
-              (await walkStep(name, step, plan, {
+              (await walkStep(name, step, {
                 tenantId,
                 principal: plan.servicePrincipalId,
                 actor,
@@ -132,15 +133,14 @@ interface StepContext {
   actor: ActionActor;
   opts: RemediateOptions;
   prompter: Prompter;
-  remediation: ReturnType<typeof createRemediation>;
-  actions: ReturnType<typeof createCredentialActions>;
-  store: Parameters<typeof credentialInventory>[0];
+  remediation: Remediation;
+  actions: CredentialActions;
+  store: Store;
 }
 
 async function walkStep(
   name: PlanStep['name'],
   step: PlanStep,
-  plan: RemediationPlanView,
   c: StepContext,
 ): Promise<RemediationPlanView | null> {
   const { tenantId, principal, actor, opts, prompter, remediation, actions } = c;
@@ -240,5 +240,4 @@ async function walkStep(
       return remediation.mark(tenantId, principal, name, 'skip', actor, null);
     }
   }
-  return plan;
 }

@@ -42,6 +42,8 @@ export const MAX_EVIDENCE_TOP = 200;
 /** Records read per source for one investigation: the window bounds them, this bounds a pathological principal. */
 export const MAX_RECORDS_PER_SOURCE = 5000;
 
+type InvestigationQueries = ReturnType<typeof createInvestigationQueries>;
+
 const DAY_MS = 86_400_000;
 const READ_PAGE = 500;
 /** Removals whose actor's credential history is read (a query each); later ones count as routine. */
@@ -222,7 +224,7 @@ export async function investigate(
   if (wanted('suspiciousSignIns')) {
     answers.set(
       'suspiciousSignIns',
-      assessSignIns(detections, await leakedUses(store, tenantId, principalId, window)),
+      assessSignIns(detections, await leakedUses(q, tenantId, principalId, window)),
     );
   }
   if (wanted('credentialChanges')) {
@@ -261,7 +263,7 @@ export async function investigate(
       const key = `${c.actor.id ?? ''}|${c.actor.name ?? ''}`;
       let n = byActor.get(key);
       if (n === undefined) {
-        n = await otherEvents(store, tenantId, c.actor, window, principalAuditIds);
+        n = await otherEvents(q, tenantId, c.actor, window, principalAuditIds);
         byActor.set(key, n);
       }
       others.set(c.auditId, n);
@@ -339,12 +341,11 @@ const LEAK_FAMILIAR_DAYS = 30;
  * how many came from networks the credential had not used in the LEAK_FAMILIAR_DAYS before it.
  */
 async function leakedUses(
-  store: Store,
+  q: InvestigationQueries,
   tenantId: string,
   principalId: string,
   window: TimeWindow,
 ): Promise<LeakedCredentialUse[]> {
-  const q = createInvestigationQueries(store);
   const leaks = await q.leaks(tenantId, principalId, window.end, 100);
   if (leaks.length === 0) return [];
   // ISO times compare as text.
@@ -363,12 +364,20 @@ async function leakedUses(
     (s) => ({ at: s.createdAt, id: s.id }),
   );
   const networkOf = (s: CredentialSignIn) => (s.asn !== null ? `AS${s.asn}` : (s.ipAddress ?? 'unknown'));
+  const byKey = new Map<string, CredentialSignIn[]>();
+  for (const s of signIns) {
+    const key = s.keyId?.toLowerCase();
+    if (key === undefined) continue;
+    const list = byKey.get(key);
+    if (list) list.push(s);
+    else byKey.set(key, [s]);
+  }
   const out: LeakedCredentialUse[] = [];
   for (const leak of leaks) {
     const from = [leak.activityDateTime, window.start].sort()[1]!;
     const familiarSince = minusDays(leak.activityDateTime, LEAK_FAMILIAR_DAYS);
     for (const keyId of leak.keyIds) {
-      const withKey = signIns.filter((s) => s.keyId?.toLowerCase() === keyId.toLowerCase());
+      const withKey = byKey.get(keyId.toLowerCase()) ?? [];
       const familiar = new Set(
         withKey
           .filter((s) => s.createdAt >= familiarSince && s.createdAt < leak.activityDateTime)
@@ -395,13 +404,12 @@ async function leakedUses(
 
 /** How many audit events (up to a few) the actor initiated in the window that are not about the principal. */
 async function otherEvents(
-  store: Store,
+  q: InvestigationQueries,
   tenantId: string,
   actor: EvidenceActor,
   window: TimeWindow,
   principalAuditIds: ReadonlySet<string>,
 ): Promise<number> {
-  const q = createInvestigationQueries(store);
   const lookup = actorLookup(actor);
   let cursor: RowCursor | null = null;
   // Stops at the first event about something else: one is enough to say the actor works elsewhere.

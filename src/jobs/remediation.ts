@@ -91,6 +91,7 @@ export function createRemediation(deps: RemediationDeps) {
   const { store } = deps;
   const q = createRemediationQueries(store);
   const credentials = createCredentialActionQueries(store);
+  const investigation = createInvestigationQueries(store);
   const risk = createRiskQueries(store);
   const clock = deps.now ?? (() => new Date());
   const audit = createAdminAudit(store, () => clock().toISOString());
@@ -359,7 +360,7 @@ export function createRemediation(deps: RemediationDeps) {
       if (existing?.state === 'inProgress') return { plan: await settle(existing), created: false };
       const now = clock().toISOString();
       const rows = await q.credentialsOf(tenantId, owner.id, owner.appId);
-      const first = await createInvestigationQueries(store).firstActiveDetectionAt(tenantId, owner.id);
+      const first = await investigation.firstActiveDetectionAt(tenantId, owner.id);
       const record = newPlanRecord(rows.map(credentialNow), first, now);
       record.lastActor = actor.initiatedBy;
       const row: RemediationPlanTable = {

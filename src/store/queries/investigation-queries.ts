@@ -2,6 +2,7 @@ import { type Expression, type SqlBool, sql } from 'kysely';
 import type { AssessedAddition, DirectoryAudit } from '../../domain/index.ts';
 import type { Store } from '../open-store.ts';
 import { rowToAudit } from '../rows/audit-row.ts';
+import { createInventoryQueries } from './inventory-queries.ts';
 
 // Bounded reads about one principal for its investigation: every read names the tenant, the
 // principal (or the ids its events carry), an event-time window, and resumes after a (time, id)
@@ -70,6 +71,7 @@ function after(column: string, cursor: RowCursor): Expression<SqlBool> {
 /** Reads one principal's detections, audit events, credential additions and credential sign-ins. */
 export function createInvestigationQueries(store: Store) {
   const { db } = store;
+  const inventory = createInventoryQueries(store);
 
   return {
     /** The principal (known to the inventory or to risk), its application and risk; null when neither knows it. */
@@ -90,15 +92,7 @@ export function createInvestigationQueries(store: Store) {
       ]);
       if (!sp && !risk) return null;
       const appId = sp?.app_id ?? null;
-      const application =
-        appId === null
-          ? undefined
-          : await db
-              .selectFrom('applications')
-              .select('id')
-              .where('tenant_id', '=', tenantId)
-              .where('app_id', '=', appId)
-              .executeTakeFirst();
+      const application = appId === null ? undefined : await inventory.applicationOfAppId(tenantId, appId);
       return {
         id,
         appId,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Store } from '../open-store.ts';
 import type { CredentialTable, Database, RemediationPlanTable } from '../schema.ts';
+import { createInventoryQueries } from './inventory-queries.ts';
 
 /** App id of Azure Key Vault, the resource of a workload's sign-ins to its vaults. */
 export const KEY_VAULT_APP_ID = 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093';
@@ -17,6 +18,7 @@ export interface CredentialSignIn {
 /** Reads and writes of remediation plans, and the facts plans are evaluated against. */
 export function createRemediationQueries(store: Store) {
   const db = store.db;
+  const inventory = createInventoryQueries(store);
   return {
     /** The principal's most recent plan. */
     async latest(tenantId: string, principalId: string): Promise<RemediationPlanTable | undefined> {
@@ -48,15 +50,8 @@ export function createRemediationQueries(store: Store) {
       appId: string | null,
     ): Promise<CredentialTable[]> {
       const owners = [principalId];
-      if (appId !== null) {
-        const app = await db
-          .selectFrom('applications')
-          .select('id')
-          .where('tenant_id', '=', tenantId)
-          .where('app_id', '=', appId)
-          .executeTakeFirst();
-        if (app) owners.push(app.id);
-      }
+      const app = appId === null ? undefined : await inventory.applicationOfAppId(tenantId, appId);
+      if (app) owners.push(app.id);
       return db
         .selectFrom('credentials')
         .selectAll()
