@@ -1,14 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import { ApiError, assertThat } from '../../errors/api-error.ts';
-import type { ActionActor } from '../../jobs/admin-audit.ts';
 import {
   type ActionOutcome,
   type CredentialActions,
   createCredentialActions,
 } from '../../jobs/credential-actions.ts';
 import { createDirectoryLinks } from '../../jobs/directory-links.ts';
-import type { Caller } from '../auth/caller.ts';
 import {
   federatedIdentityCredentialSchema,
   keyCredential,
@@ -16,12 +14,8 @@ import {
   withDirectoryRequests,
 } from './entity-schemas.ts';
 import { contextUrl, serviceRootOf } from './graph-request.ts';
-import { auditActorOf, callerOf, type GraphRouteOptions } from './graph-route-options.ts';
+import { actionActorOf, callerOf, type GraphRouteOptions } from './graph-route-options.ts';
 import { objectRefOf } from './object-ref.ts';
-
-function actorOf(caller: Caller): ActionActor {
-  return { initiatedBy: caller.actorId, audit: auditActorOf(caller) };
-}
 
 const keyIdBody = Type.Object({
   keyId: Type.String(),
@@ -98,7 +92,7 @@ export async function credentialActionRoutes(
             startDateTime: stringOrNull(p.startDateTime, 'passwordCredential.startDateTime'),
             endDateTime: stringOrNull(p.endDateTime, 'passwordCredential.endDateTime'),
           },
-          actorOf(caller),
+          actionActorOf(caller),
         );
         await options.onChange();
         return send(request, reply, 'microsoft.graph.passwordCredential', outcome);
@@ -114,7 +108,7 @@ export async function credentialActionRoutes(
           objectType,
           objectRefOf(request.params.id),
           request.body.keyId,
-          actorOf(caller),
+          actionActorOf(caller),
         );
         await options.onChange();
         return noContent(reply, outcome);
@@ -154,7 +148,7 @@ export async function credentialActionRoutes(
             },
             proof: request.body.proof ?? null,
           },
-          actorOf(caller),
+          actionActorOf(caller),
         );
         await options.onChange();
         return send(request, reply, 'microsoft.graph.keyCredential', outcome);
@@ -171,7 +165,7 @@ export async function credentialActionRoutes(
           objectRefOf(request.params.id),
           request.body.keyId,
           request.body.proof ?? null,
-          actorOf(caller),
+          actionActorOf(caller),
         );
         await options.onChange();
         return noContent(reply, outcome);
@@ -196,7 +190,7 @@ export async function credentialActionRoutes(
         caller.tenantId,
         application,
         request.body,
-        actorOf(caller),
+        actionActorOf(caller),
       );
       await options.onChange();
       const owner = await actions.ownerOf(caller.tenantId, 'application', application);
@@ -212,7 +206,7 @@ export async function credentialActionRoutes(
         caller.tenantId,
         objectRefOf(request.params.id),
         request.params.credentialId,
-        actorOf(caller),
+        actionActorOf(caller),
       );
       await options.onChange();
       return noContent(reply, outcome);
@@ -243,7 +237,7 @@ export async function credentialActionRoutes(
         caller.tenantId,
         objectRefOf(request.params.id),
         body.accountEnabled,
-        actorOf(caller),
+        actionActorOf(caller),
       );
       await options.onChange();
       return noContent(reply, outcome);

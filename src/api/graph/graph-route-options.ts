@@ -1,6 +1,7 @@
 import type { preHandlerAsyncHookHandler } from 'fastify';
 import type { AuditActor } from '../../domain/index.ts';
 import { ApiError } from '../../errors/api-error.ts';
+import type { ActionActor } from '../../jobs/admin-audit.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { Permission } from '../auth/permissions.ts';
 import type { GraphDeps } from './collection-source.ts';
@@ -28,6 +29,11 @@ export function auditActorOf(caller: Caller): AuditActor {
     servicePrincipalId: a.type === 'app' && caller.kind === 'jwt' ? a.id : null,
     ipAddress: null,
   };
+}
+
+/** The caller as an action records it: in risk history, and in the audit log as `initiatedBy`. */
+export function actionActorOf(caller: Caller): ActionActor {
+  return { initiatedBy: caller.actorId, audit: auditActorOf(caller) };
 }
 
 /** Graph's 404 for an id that names nothing in the tenant. */

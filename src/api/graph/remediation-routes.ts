@@ -5,7 +5,7 @@ import { createDirectoryConnections } from '../../jobs/directory-links.ts';
 import { createRemediation, type RemediationPlanView } from '../../jobs/remediation.ts';
 import { orNull } from './entity-schemas.ts';
 import { serviceRootOf } from './graph-request.ts';
-import { auditActorOf, callerOf, type GraphRouteOptions } from './graph-route-options.ts';
+import { actionActorOf, callerOf, type GraphRouteOptions } from './graph-route-options.ts';
 
 // Remediation is Vigil's own (Graph has none): a plan beside the risky service principal it
 // remediates, in Graph's envelope (`@odata.context`, error shape).
@@ -67,10 +67,7 @@ export async function remediationRoutes(app: FastifyInstance, options: GraphRout
     '@odata.context': `${serviceRootOf(request, deps.config)}/$metadata#identityProtection/riskyServicePrincipals('${plan.servicePrincipalId}')/remediation/$entity`,
     ...plan,
   });
-  const actorOf = (request: FastifyRequest) => {
-    const caller = callerOf(request);
-    return { initiatedBy: caller.actorId, audit: auditActorOf(caller) };
-  };
+  const actorOf = (request: FastifyRequest) => actionActorOf(callerOf(request));
 
   app.post<{ Params: { id: string } }>(
     base,

@@ -11,7 +11,7 @@ import {
   singleOf,
 } from './entity-schemas.ts';
 import { riskDetails, riskLevels, riskStates } from './graph-enums.ts';
-import { auditActorOf, callerOf, type GraphRouteOptions, resourceNotFound } from './graph-route-options.ts';
+import { actionActorOf, callerOf, type GraphRouteOptions, resourceNotFound } from './graph-route-options.ts';
 import { createRiskActions } from './risk-actions.ts';
 import {
   historyItemJson,
@@ -223,10 +223,7 @@ export async function riskyServicePrincipalRoutes(
         // so a script can fix its list and send it again.
         const unknown = await actions.unknownIds(caller.tenantId, ids);
         if (unknown.length > 0) throw resourceNotFound(unknown.join("', '"));
-        await actions[verb](caller.tenantId, ids, {
-          initiatedBy: caller.actorId,
-          audit: auditActorOf(caller),
-        });
+        await actions[verb](caller.tenantId, ids, actionActorOf(caller));
         // The next access decision must see the new risk, not the next poll's.
         await options.onChange();
         return reply.code(204).send();
