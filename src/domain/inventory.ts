@@ -86,3 +86,14 @@ export interface CredentialChange {
   /** The audit event this change was read from. */
   auditId: string;
 }
+
+/** A credential of a principal or its application that was removed, as the inventory records it. */
+export interface RemovedCredential {
+  keyId: string;
+  /** Upper-case hex thumbprint of a certificate, when known: sign-ins name certificates by either. */
+  thumbprint: string | null;
+  type: CredentialType;
+  ownerType: 'servicePrincipal' | 'application';
+  removedAt: string;
+  removedBy: string | null;
+}

@@ -17,11 +17,10 @@ import {
   credentialUsedFromNewNetwork,
   DEFAULT_CREDENTIAL_USE_PARAMETERS,
 } from '../detections/unusual-credential-addition/credential-used-from-new-network.ts';
-import type { AssessedAddition, SignIn } from '../domain/index.ts';
+import type { AssessedAddition, RemovedCredential, SignIn } from '../domain/index.ts';
 import type { IpIndicator } from '../enrich/threat-intel/indicator.ts';
 import { createIndicatorSet } from '../enrich/threat-intel/indicator-set.ts';
 import type { Store } from '../store/open-store.ts';
-import type { RemovedCredentialRow } from '../store/queries/inventory-queries.ts';
 import { createSignInScanQueries, type ScanRange } from '../store/queries/sign-in-scan-queries.ts';
 
 const DAY_MS = 86_400_000;
@@ -36,7 +35,7 @@ export interface PrincipalInput {
   /** Credential additions of the principal that may bear on its new sign-ins. */
   additions: AssessedAddition[];
   /** Credentials of the principal and its application that were removed. */
-  removed: RemovedCredentialRow[];
+  removed: RemovedCredential[];
 }
 
 /** One principal of the run: its input, its open evaluations and what they found. */

@@ -1,18 +1,7 @@
-import type { SignIn } from '../../domain/index.ts';
+import type { RemovedCredential, SignIn } from '../../domain/index.ts';
 import { type DetectionCandidate, defineSignInDetection, networkOf, signInCandidate } from '../detection.ts';
 
 const RISK_EVENT_TYPE = 'removedCredentialUsed';
-
-/** A credential of the principal or its application that was removed, as the inventory records it. */
-export interface RemovedCredential {
-  keyId: string;
-  /** Upper-case hex thumbprint of a certificate, when known: sign-ins name certificates by either. */
-  thumbprint: string | null;
-  type: 'password' | 'certificate' | 'federated';
-  ownerType: 'servicePrincipal' | 'application';
-  removedAt: string;
-  removedBy: string | null;
-}
 
 /** What the detection knows of a principal: its removed credentials. */
 export interface RemovedCredentialContext {

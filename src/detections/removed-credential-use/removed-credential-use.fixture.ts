@@ -1,8 +1,7 @@
 // A certificate of the invoice workload removed during a remediation, and sign-ins around it.
 
 import { workloadSignIn } from '../../baselines/workload-sign-in.fixture.ts';
-import type { SignIn } from '../../domain/index.ts';
-import type { RemovedCredential } from './index.ts';
+import type { RemovedCredential, SignIn } from '../../domain/index.ts';
 
 /** The workload's old certificate, removed by an administrator on 2025-03-04. */
 export const removedCertificate: RemovedCredential = {

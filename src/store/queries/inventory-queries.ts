@@ -1,4 +1,4 @@
-import type { Credential, ServicePrincipal } from '../../domain/index.ts';
+import type { Credential, RemovedCredential, ServicePrincipal } from '../../domain/index.ts';
 import type { Store } from '../open-store.ts';
 import { rowToCredential, rowToPrincipal } from '../rows/inventory-rows.ts';
 import type { ServicePrincipalTable } from '../schema.ts';
@@ -97,7 +97,7 @@ export function createInventoryQueries(store: Store) {
      * Credentials removed from the tenant's service principals and their applications, keyed by the
      * service principal that signs in with them (an application's go to the principal of its app id).
      */
-    async removedCredentialsByPrincipal(tenantId: string): Promise<Map<string, RemovedCredentialRow[]>> {
+    async removedCredentialsByPrincipal(tenantId: string): Promise<Map<string, RemovedCredential[]>> {
       const columns = [
         'c.key_id',
         'c.thumbprint',
@@ -126,13 +126,13 @@ export function createInventoryQueries(store: Store) {
         .where('c.owner_type', '=', 'application')
         .where('c.removed_at', 'is not', null)
         .execute();
-      const out = new Map<string, RemovedCredentialRow[]>();
+      const out = new Map<string, RemovedCredential[]>();
       for (const r of [...own, ...ofApplications]) {
-        const row: RemovedCredentialRow = {
+        const row: RemovedCredential = {
           keyId: r.key_id,
           thumbprint: r.thumbprint,
-          type: r.type as RemovedCredentialRow['type'],
-          ownerType: r.owner_type as RemovedCredentialRow['ownerType'],
+          type: r.type as RemovedCredential['type'],
+          ownerType: r.owner_type as RemovedCredential['ownerType'],
           removedAt: r.removed_at!,
           removedBy: r.removed_by,
         };
@@ -143,14 +143,4 @@ export function createInventoryQueries(store: Store) {
       return out;
     },
   };
-}
-
-/** A removed credential of a principal or its application. */
-export interface RemovedCredentialRow {
-  keyId: string;
-  thumbprint: string | null;
-  type: 'password' | 'certificate' | 'federated';
-  ownerType: 'servicePrincipal' | 'application';
-  removedAt: string;
-  removedBy: string | null;
 }
