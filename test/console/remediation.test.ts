@@ -1,20 +1,20 @@
 // Functions given to page.evaluate and waitForFunction run in the browser: they see the DOM.
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { newCertificate } from '../../src/credentials/new-certificate.ts';
-import type { SimulationLabels } from '../../src/simulate/labels.ts';
-import { simulateTenant } from '../../src/simulate/simulate-tenant.ts';
-import { launchBrowser } from '../support/browser.ts';
 import { signIn } from '../support/console-page.ts';
-import { type ConsoleTenant, ensureConsoleBuilt, serveConsoleTenant } from '../support/console-tenant.ts';
+import {
+  type ConsoleTenant,
+  SCREENSHOTS,
+  serveConsoleTenant,
+  useConsoleRun,
+} from '../support/console-tenant.ts';
 import { createTestStore, dialects, type TestStore } from '../support/dialects.ts';
 import { type FakeEntra, startFakeEntra } from '../support/fake-entra.ts';
 
@@ -25,27 +25,15 @@ import { type FakeEntra, startFakeEntra } from '../support/fake-entra.ts';
 // Security Reader sees the same buttons disabled.
 
 const RISKY = '/v1.0/identityProtection/riskyServicePrincipals';
-const SHOTS = join(process.cwd(), 'test-results', 'console');
-const dir = mkdtempSync(join(tmpdir(), 'vigil-console-remediation-'));
-const out = join(dir, 'tenant');
-let labels: SimulationLabels;
-let browser: Browser;
+const run = useConsoleRun(4242);
 let entra: FakeEntra;
 const CONNECTION_CLIENT = '0b7c4e12-6a3f-4d58-9e21-8c5f1a7d3b90';
 const CONNECTION_SECRET = 'console-connection-secret-for-tests-only';
 
 before(async () => {
-  ensureConsoleBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  labels = (await simulateTenant({ out, principals: 30, days: 21, seed: 4242, end: new Date() })).labels;
-  browser = await launchBrowser();
   entra = await startFakeEntra();
 });
-after(async () => {
-  await browser?.close();
-  await entra?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(async () => entra?.close());
 
 interface Risky {
   id: string;
@@ -104,10 +92,10 @@ for (const dialect of dialects) {
     let candidates: Risky[];
     before(async () => {
       t = await createTestStore(dialect);
-      tenant = await serveConsoleTenant(t, out, labels);
+      tenant = await serveConsoleTenant(t, run.out, run.labels);
       admin = await tenant.key('security-administrator');
       reader = await tenant.key('security-reader');
-      context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      context = await run.browser.newContext({ viewport: { width: 1280, height: 800 } });
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: tenant.origin });
       page = await signIn(context, tenant.origin, admin);
       const atRisk = await tenant.get<{ value: Risky[] }>(
@@ -171,7 +159,7 @@ for (const dialect of dialects) {
         buffer: Buffer.from(fresh.certificatePem + fresh.privateKeyPem),
       });
       await dialog.getByText('The file also holds a private key').waitFor();
-      await page.screenshot({ path: join(SHOTS, `remediation-certificate-${dialect}.png`) });
+      await page.screenshot({ path: join(SCREENSHOTS, `remediation-certificate-${dialect}.png`) });
       await dialog.getByRole('button', { name: 'Add certificate' }).click();
       await dialog.waitFor({ state: 'detached' });
       await section
@@ -216,7 +204,7 @@ for (const dialect of dialects) {
         );
       }
       assert.match(said, /Requests to run in Entra/, 'without a Graph connection, the requests for Entra');
-      await page.screenshot({ path: join(SHOTS, `remediation-remove-${dialect}.png`) });
+      await page.screenshot({ path: join(SCREENSHOTS, `remediation-remove-${dialect}.png`) });
       // Someone else removes the first one meanwhile: its request is refused, the others go through,
       // and the dialog stays open to say which.
       const [gone, ...rest] = old as [PlannedCredential, ...PlannedCredential[]];
@@ -251,7 +239,7 @@ for (const dialect of dialects) {
         await confirm.getByRole('status').textContent(),
         `${rest.length} of ${old.length} credential${old.length === 1 ? '' : 's'} removed, 1 refused.`,
       );
-      await page.screenshot({ path: join(SHOTS, `remediation-remove-failed-${dialect}.png`) });
+      await page.screenshot({ path: join(SCREENSHOTS, `remediation-remove-failed-${dialect}.png`) });
       await confirm.getByRole('button', { name: 'Close' }).click();
       await confirm.waitFor({ state: 'detached' });
       await step(section, 'removeOldCredentials').and(page.locator('.step-done')).waitFor();
@@ -265,7 +253,7 @@ for (const dialect of dialects) {
       assert.match((await section.locator('.notice.remediated').textContent()) ?? '', /Remediated\./);
       await page.locator('.overview .state-remediated').waitFor();
       assert.equal(await section.getByRole('button', { name: /Add a|Remove the old|Mark/ }).count(), 0);
-      await page.screenshot({ path: join(SHOTS, `remediation-done-${dialect}.png`), fullPage: true });
+      await page.screenshot({ path: join(SCREENSHOTS, `remediation-done-${dialect}.png`), fullPage: true });
 
       const risky = await tenant.get<Risky>(`${RISKY}/${id}`, admin);
       assert.deepEqual([risky.riskState, risky.riskLevel], ['remediated', 'none']);
@@ -290,7 +278,7 @@ for (const dialect of dialects) {
         headers: { authorization: `Bearer ${admin}` },
       });
       assert.equal(started.status, 201);
-      const readerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const readerContext = await run.browser.newContext({ viewport: { width: 1280, height: 800 } });
       try {
         const readerPage = await signIn(readerContext, tenant.origin, reader);
         const section = await openRemediation(readerPage, tenant.origin, id);
@@ -310,7 +298,7 @@ for (const dialect of dialects) {
           /security-reader.*may read the plan but not act on it/,
         );
         await readerPage.screenshot({
-          path: join(SHOTS, `remediation-reader-${dialect}.png`),
+          path: join(SCREENSHOTS, `remediation-reader-${dialect}.png`),
           fullPage: true,
         });
         const refused = await fetch(`${tenant.origin}/v1.0/servicePrincipals/${id}/addPassword`, {
@@ -367,7 +355,7 @@ for (const dialect of dialects) {
       const connected = await buildApp({ config, store: t.store, intel: null, logger: false });
       await connected.listen({ host: '127.0.0.1', port: 0 });
       const origin = `http://127.0.0.1:${(connected.server.address() as AddressInfo).port}`;
-      const connectedContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const connectedContext = await run.browser.newContext({ viewport: { width: 1280, height: 800 } });
       await connectedContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
       try {
         const page = await signIn(connectedContext, origin, admin);
@@ -394,7 +382,7 @@ for (const dialect of dialects) {
         await dialog.getByRole('button', { name: 'Copy' }).click();
         await dialog.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
         assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
-        await page.screenshot({ path: join(SHOTS, `remediation-secret-${dialect}.png`) });
+        await page.screenshot({ path: join(SCREENSHOTS, `remediation-secret-${dialect}.png`) });
 
         await dialog.getByRole('button', { name: 'Close' }).click();
         await dialog.waitFor({ state: 'detached' });

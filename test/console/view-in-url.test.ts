@@ -1,16 +1,16 @@
 // Functions given to page.evaluate and waitForFunction run in the browser: they see the DOM.
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { SimulationLabels } from '../../src/simulate/labels.ts';
-import { simulateTenant } from '../../src/simulate/simulate-tenant.ts';
-import { launchBrowser } from '../support/browser.ts';
+import type { BrowserContext, Page } from 'playwright-core';
 import { column, countText, reloading, signIn, waitForRows } from '../support/console-page.ts';
-import { type ConsoleTenant, ensureConsoleBuilt, serveConsoleTenant } from '../support/console-tenant.ts';
+import {
+  type ConsoleTenant,
+  SCREENSHOTS,
+  serveConsoleTenant,
+  useConsoleRun,
+} from '../support/console-tenant.ts';
 import { createTestStore, dialects, type TestStore } from '../support/dialects.ts';
 
 // A report's filters, order and page size live in the address: an analyst reloads, or sends the link
@@ -18,22 +18,7 @@ import { createTestStore, dialects, type TestStore } from '../support/dialects.t
 
 const RISKY = '/v1.0/identityProtection/riskyServicePrincipals';
 const DETECTIONS = '/v1.0/identityProtection/servicePrincipalRiskDetections';
-const SHOTS = join(process.cwd(), 'test-results', 'console');
-const dir = mkdtempSync(join(tmpdir(), 'vigil-console-url-'));
-const out = join(dir, 'tenant');
-let labels: SimulationLabels;
-let browser: Browser;
-
-before(async () => {
-  ensureConsoleBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  labels = (await simulateTenant({ out, principals: 30, days: 21, seed: 515, end: new Date() })).labels;
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const run = useConsoleRun(515);
 
 function hashOf(page: Page): string {
   return decodeURIComponent(new URL(page.url()).hash);
@@ -65,9 +50,9 @@ for (const dialect of dialects) {
     let page: Page;
     before(async () => {
       t = await createTestStore(dialect);
-      tenant = await serveConsoleTenant(t, out, labels);
+      tenant = await serveConsoleTenant(t, run.out, run.labels);
       reader = await tenant.key('security-reader');
-      context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      context = await run.browser.newContext({ viewport: { width: 1280, height: 800 } });
       page = await signIn(context, tenant.origin, reader);
     });
     after(async () => {
@@ -112,7 +97,7 @@ for (const dialect of dialects) {
       assert.equal(await page.getByLabel('Rows per page').inputValue(), '10');
       assert.deepEqual(await sortedBy(page), ['Name', 'ascending']);
       assert.deepEqual(await column(page, 'Name'), names);
-      await page.screenshot({ path: join(SHOTS, `risky-from-url-${dialect}.png`), fullPage: true });
+      await page.screenshot({ path: join(SCREENSHOTS, `risky-from-url-${dialect}.png`), fullPage: true });
 
       // A committed change is a history entry: Back returns to the filter before, Forward again.
       await page.getByLabel('Risk level').selectOption('low');
@@ -165,7 +150,7 @@ for (const dialect of dialects) {
     });
 
     test('a shared link opens the same view in a new tab, and what the report does not offer is ignored', async () => {
-      const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const other = await run.browser.newContext({ viewport: { width: 1280, height: 800 } });
       try {
         const link = '#/detections?type=suspiciousSignins&sort=riskLevel&order=asc&top=10';
         const shared = await signIn(other, tenant.origin, reader, link);

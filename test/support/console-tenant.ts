@@ -1,15 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import type { Browser } from 'playwright-core';
 import { createApiKeys } from '../../src/api/auth/api-keys.ts';
 import type { Role } from '../../src/api/auth/roles.ts';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { runDetections } from '../../src/jobs/detection-run.ts';
 import type { SimulationLabels } from '../../src/simulate/labels.ts';
+import { simulateTenant } from '../../src/simulate/simulate-tenant.ts';
+import { launchBrowser } from './browser.ts';
 import type { TestStore } from './dialects.ts';
 import { importSimulatedTenant } from './simulated-tenant.ts';
 
@@ -112,6 +118,50 @@ export async function serveConsoleTenant(
     },
     async close() {
       await app.close();
+    },
+  };
+}
+
+/** Where console tests leave their screenshots. */
+export const SCREENSHOTS = join(process.cwd(), 'test-results', 'console');
+
+/** What a console test file shares: a simulated tenant's export on disk and one Chromium. */
+export interface ConsoleRun {
+  readonly out: string;
+  readonly labels: SimulationLabels;
+  readonly browser: Browser;
+}
+
+/**
+ * Registers the file's hooks: before its tests, the console built, a 30-principal tenant of 21 days
+ * simulated from `seed` and Chromium launched; after them, both gone.
+ */
+export function useConsoleRun(seed: number): ConsoleRun {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-console-'));
+  const out = join(dir, 'tenant');
+  let labels: SimulationLabels | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    ensureConsoleBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    labels = (await simulateTenant({ out, principals: 30, days: 21, seed, end: new Date() })).labels;
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the console run is read before its hooks ran');
+    return value;
+  };
+  return {
+    out,
+    get labels() {
+      return ready(labels);
+    },
+    get browser() {
+      return ready(browser);
     },
   };
 }

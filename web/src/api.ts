@@ -56,6 +56,11 @@ export async function api(path: string, init: RequestInit = {}, bearer = token):
   throw new ApiError(res.status, code, message);
 }
 
+/** What went wrong, in words: the API's message for an ApiError, an Error's message, or the value itself. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** GET a JSON document. */
 export async function getJson<T>(path: string): Promise<T> {
   return (await (await api(path)).json()) as T;

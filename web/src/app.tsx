@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { setApiToken } from './api.ts';
+import { errorMessage, setApiToken } from './api.ts';
 import { type ConsoleConfig, readConsoleConfig } from './console-config.ts';
 import { finishOidcSignIn } from './oidc-sign-in.ts';
 import { ConditionalAccessPage } from './pages/conditional-access-page.tsx';
@@ -48,7 +48,7 @@ export function App() {
       try {
         token = (await finishOidcSignIn(cfg.oidc)) ?? token;
       } catch (err) {
-        signOut((err as Error).message);
+        signOut(errorMessage(err));
         return;
       }
       if (!token) {

@@ -10,3 +10,8 @@ const SETS: Record<CredentialObjectType, string> = {
 export function objectPath(objectType: CredentialObjectType, objectId: string): string {
   return `/v1.0/${SETS[objectType]}/${encodeURIComponent(objectId)}`;
 }
+
+/** Vigil's inventory of a service principal's credentials and its application's, with their use. */
+export function inventoryPath(servicePrincipalId: string): string {
+  return `/vigil/servicePrincipals/${encodeURIComponent(servicePrincipalId)}/credentials`;
+}

@@ -32,13 +32,9 @@ export function can(me: Me, permission: string): boolean {
   return me.permissions.includes(permission);
 }
 
-// Disabling a service principal is an application write. The permission's name follows Graph; the
-// first one the server grants is used.
-const DISABLE_PERMISSIONS = ['Application.ReadWrite.All', 'Application.ReadWrite.OwnedBy'];
-
-/** Whether the caller may disable service principals (`PATCH /servicePrincipals/{id}`). */
+/** Whether the caller may disable service principals (`PATCH /servicePrincipals/{id}`, an application write). */
 export function canDisable(me: Me): boolean {
-  return DISABLE_PERMISSIONS.some((p) => can(me, p));
+  return can(me, 'Application.ReadWrite.All');
 }
 
 /** Whether the caller may add and remove credentials (Graph's credential actions need `Application.ReadWrite.All`). */

@@ -58,6 +58,11 @@ export function readTableView(query: string, spec: TableViewSpec): TableView {
   };
 }
 
+/** The `$orderby` of a view's order: `displayName asc`. */
+export function orderByOf(sort: SortOrder): string {
+  return `${sort.property} ${sort.descending ? 'desc' : 'asc'}`;
+}
+
 /** The view sorted by a column: ascending first, then the other way on each click of the same one. */
 export function sortedBy(view: TableView, property: string): TableView {
   const same = view.sort.property === property;
@@ -87,13 +92,16 @@ export function writeTableView(view: TableView, spec: TableViewSpec): string {
   return p.toString();
 }
 
+function hrefOf(page: string, query: string): string {
+  return `#/${page}${query === '' ? '' : `?${query}`}`;
+}
+
 // The view each report last showed in this tab, for links back to it from elsewhere in the console.
 const lastQueries = new Map<string, string>();
 
 /** The address of a report as it was last seen in this tab (`#/risky?level=high`), or its plain one. */
 export function reportHref(page: string): string {
-  const q = lastQueries.get(page) ?? '';
-  return `#/${page}${q === '' ? '' : `?${q}`}`;
+  return hrefOf(page, lastQueries.get(page) ?? '');
 }
 
 /**
@@ -110,9 +118,7 @@ export function useTableView(
   useEffect(() => {
     lastQueries.set(page, writeTableView(view, spec));
   }, [page, view, spec]);
-  const change = (next: TableView, mode: HistoryMode) => {
-    const q = writeTableView(next, spec);
-    navigate(`#/${page}${q === '' ? '' : `?${q}`}`, mode);
-  };
+  const change = (next: TableView, mode: HistoryMode) =>
+    navigate(hrefOf(page, writeTableView(next, spec)), mode);
   return [view, change];
 }

@@ -1,8 +1,9 @@
 import { useId, useState } from 'preact/hooks';
-import { ApiError, sendJson } from '../api.ts';
+import { errorMessage, sendJson } from '../api.ts';
 import { type CertificateKey, certificateKey, readFileBytes } from '../certificate-file.ts';
 import { objectPath } from '../credential-paths.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
+import { Notice } from './notice.tsx';
 
 /** What `addKey` answers: Graph's keyCredential (the thumbprint as `customKeyIdentifier`). */
 export interface AddedCertificate {
@@ -37,7 +38,7 @@ export function AddCertificateDialog(props: {
     try {
       setFile({ name: chosen.name, certificate: certificateKey(await readFileBytes(chosen)) });
     } catch (err) {
-      setError(`${chosen.name}: ${(err as Error).message}`);
+      setError(`${chosen.name}: ${errorMessage(err)}`);
     }
   };
 
@@ -53,7 +54,7 @@ export function AddCertificateDialog(props: {
       );
       if (answer) props.onAdded(answer);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorMessage(err));
       setBusy(false);
     }
   };
@@ -100,11 +101,7 @@ export function AddCertificateDialog(props: {
           </p>
         ) : null}
       </div>
-      {error ? (
-        <p class="notice error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Notice kind="error" text={error} />
     </ConfirmDialog>
   );
 }

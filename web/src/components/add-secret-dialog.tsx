@@ -1,9 +1,10 @@
 import { useRef, useState } from 'preact/hooks';
-import { ApiError, sendJson } from '../api.ts';
+import { errorMessage, sendJson } from '../api.ts';
 import { objectPath } from '../credential-paths.ts';
 import { formatTime } from '../format.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { DirectoryRequests } from './directory-requests.tsx';
+import { Notice } from './notice.tsx';
 
 /** What `addPassword` answers: Graph's passwordCredential with the secret, shown this once. */
 interface AddedSecret {
@@ -55,7 +56,7 @@ export function AddSecretDialog(props: {
       // The secret is what the person came for: put focus on it.
       setTimeout(() => secretRef.current?.select(), 0);
     } catch (err) {
-      setError(err instanceof ApiError || err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -105,11 +106,7 @@ export function AddSecretDialog(props: {
               }}
             />
           </label>
-          {error ? (
-            <p class="notice error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <Notice kind="error" text={error} />
         </>
       ) : (
         <>

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
 import type { ApiError } from '../api.ts';
+import type { Collection } from '../use-collection.ts';
 
 /** One column: its header, the property the server sorts it by (if any), and how a cell renders. */
 export interface Column<T> {
@@ -149,30 +150,21 @@ export function DataTable<T>(props: DataTableProps<T>) {
 }
 
 /** Previous/next buttons and where the reader is, for a server-paged table. */
-export function Pager(props: {
-  pageNumber: number;
-  pageSize: number;
-  shown: number;
-  count: number | null;
-  hasPrevious: boolean;
-  hasNext: boolean;
-  onPrevious: () => void;
-  onNext: () => void;
-  noun: string;
-}) {
-  const first = (props.pageNumber - 1) * props.pageSize + 1;
-  const last = first + props.shown - 1;
-  const range = props.shown === 0 ? 'none' : `${first.toLocaleString('en')}–${last.toLocaleString('en')}`;
+export function Pager(props: { collection: Collection<unknown>; pageSize: number; noun: string }) {
+  const c = props.collection;
+  const first = (c.pageNumber - 1) * props.pageSize + 1;
+  const last = first + c.rows.length - 1;
+  const range = c.rows.length === 0 ? 'none' : `${first.toLocaleString('en')}–${last.toLocaleString('en')}`;
   return (
     <nav class="pager" aria-label={`Pages of ${props.noun}`}>
-      <button type="button" onClick={props.onPrevious} disabled={!props.hasPrevious}>
+      <button type="button" onClick={c.previous} disabled={!c.hasPrevious}>
         ← Previous
       </button>
       <span class="where" aria-live="polite">
-        Page {props.pageNumber} · {range}
-        {props.count === null ? '' : ` of ${props.count.toLocaleString('en')}`}
+        Page {c.pageNumber} · {range}
+        {c.count === null ? '' : ` of ${c.count.toLocaleString('en')}`}
       </span>
-      <button type="button" onClick={props.onNext} disabled={!props.hasNext}>
+      <button type="button" onClick={c.next} disabled={!c.hasNext}>
         Next →
       </button>
     </nav>

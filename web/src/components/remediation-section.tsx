@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
-import { ApiError, getJson, optionalFeature, sendJson } from '../api.ts';
+import { errorMessage, getJson, optionalFeature, sendJson } from '../api.ts';
 import { formatTime, plural, words } from '../format.ts';
 import { can, canChangeCredentials, canDisable, type Me } from '../session.ts';
 import { useLoad } from '../use-load.ts';
 import { AddCertificateDialog } from './add-certificate-dialog.tsx';
 import { AddSecretDialog } from './add-secret-dialog.tsx';
 import { DirectoryRequests } from './directory-requests.tsx';
+import { Notice, NoticeSlot } from './notice.tsx';
 import { type OldCredential, RemoveCredentialsDialog } from './remove-credentials-dialog.tsx';
 import { StateBadge } from './risk-badge.tsx';
 import { Section } from './section.tsx';
@@ -49,6 +50,11 @@ const COMPLETABLE = new Set(['reviewInventory', 'rotateKeyVaultSecrets']);
 const SKIPPABLE = new Set(['rotateKeyVaultSecrets', 'disable']);
 const HEADING_ID = 's-remediation';
 
+/** The credentials a step lists that are still held (not removed yet). */
+function stillHeld(step: PlanStep | undefined): PlanCredential[] {
+  return (step?.credentials ?? []).filter((c) => !c.removedDateTime);
+}
+
 /** What the people acting on the plan may do: mark steps (risk write) and change credentials. */
 interface Rights {
   markSteps: boolean;
@@ -90,7 +96,7 @@ export function RemediationSection(props: {
     try {
       setFresh(await optionalFeature(getJson<Plan>(path)));
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorMessage(err));
     }
     // After the plan: reading it is what completes it, and the overview must see that.
     props.onChanged();
@@ -102,7 +108,7 @@ export function RemediationSection(props: {
     try {
       await call();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorMessage(err));
     }
     await refresh();
     setBusy(false);
@@ -166,7 +172,6 @@ export function RemediationSection(props: {
       </>
     );
   }
-  const remaining = (removal?.credentials ?? []).filter((c) => !c.removedDateTime);
   const actionable = d?.available === true && (plan === null || plan.state === 'inProgress');
   return (
     <Section
@@ -185,18 +190,10 @@ export function RemediationSection(props: {
               : 'may read the plan but not act on it.'}
         </p>
       ) : null}
-      <div class="notice-slot" aria-live="polite">
-        {notice ? (
-          <p class="notice ok" role="status">
-            {notice}
-          </p>
-        ) : null}
-        {error ? (
-          <p class="notice error" role="alert">
-            {error}
-          </p>
-        ) : null}
-      </div>
+      <NoticeSlot>
+        <Notice kind="ok" text={notice} />
+        <Notice kind="error" text={error} />
+      </NoticeSlot>
       {dialog === 'secret' ? (
         <AddSecretDialog
           servicePrincipalId={props.servicePrincipalId}
@@ -230,7 +227,7 @@ export function RemediationSection(props: {
       {dialog === 'remove' ? (
         <RemoveCredentialsDialog
           servicePrincipalId={props.servicePrincipalId}
-          credentials={remaining}
+          credentials={stillHeld(removal)}
           directoryRequests={removal?.directoryRequests ?? []}
           returnFocusTo={HEADING_ID}
           onRan={(removed, failed) => {
@@ -270,7 +267,7 @@ function Step(props: {
     props.planOpen &&
     s.name === 'addCredential' &&
     (open || !(s.newCredentials ?? []).some((c) => c.type === 'certificate'));
-  const toRemove = (s.credentials ?? []).filter((c) => !c.removedDateTime);
+  const toRemove = stillHeld(s);
   return (
     <li class={`step step-${s.state}`} data-step={s.name}>
       <span class={`badge step-${s.state}`}>{words(s.state)}</span> <strong>{s.title}</strong>

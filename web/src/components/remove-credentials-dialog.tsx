@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { ApiError, api, getJson, sendJson } from '../api.ts';
-import { type CredentialObjectType, objectPath } from '../credential-paths.ts';
+import { api, errorMessage, getJson, sendJson } from '../api.ts';
+import { type CredentialObjectType, inventoryPath, objectPath } from '../credential-paths.ts';
 import { formatTime, plural, words } from '../format.ts';
 import { useLoad } from '../use-load.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
@@ -81,9 +81,7 @@ export function RemoveCredentialsDialog(props: {
   // became valid and when it was last used — what an administrator weighs before removing it.
   const inventory = useLoad(
     () =>
-      getJson<{ value: InventoryFacts[] }>(
-        `/vigil/servicePrincipals/${encodeURIComponent(props.servicePrincipalId)}/credentials`,
-      ).then(
+      getJson<{ value: InventoryFacts[] }>(inventoryPath(props.servicePrincipalId)).then(
         (r) => new Map(r.value.map((c) => [key(c), c])),
         () => new Map<string, InventoryFacts>(),
       ),
@@ -107,7 +105,7 @@ export function RemoveCredentialsDialog(props: {
         setProgress((p) => ({ ...p, [key(c)]: { state: 'removed' } }));
       } catch (err) {
         refused++;
-        const message = err instanceof ApiError ? err.message : String(err);
+        const message = errorMessage(err);
         setProgress((p) => ({ ...p, [key(c)]: { state: 'failed', message } }));
       }
     }

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
-import { ApiError, sendJson } from '../api.ts';
+import { errorMessage, sendJson } from '../api.ts';
 import { plural } from '../format.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
+import type { NoticeText } from './notice.tsx';
 
 /** What an analyst can do to risky principals. */
 export type RiskAction = 'confirmCompromised' | 'dismiss' | 'disable';
@@ -51,7 +52,7 @@ async function perform(action: RiskAction, targets: readonly ActionTarget[]): Pr
           accountEnabled: false,
         });
       } catch (err) {
-        failed.push(`${targetName(p)}: ${err instanceof ApiError ? err.message : String(err)}`);
+        failed.push(`${targetName(p)}: ${errorMessage(err)}`);
       }
     }
     if (failed.length > 0) throw new Error(`Not disabled — ${failed.join('; ')}`);
@@ -67,12 +68,12 @@ async function perform(action: RiskAction, targets: readonly ActionTarget[]): Pr
 
 /**
  * Asks before acting, naming each principal and what will happen to it, then acts and reports the
- * outcome (`ok` false with the API's message when it refused).
+ * outcome (an `error` with the API's message when it refused).
  */
 export function RiskActionDialog(props: {
   action: RiskAction;
   targets: readonly ActionTarget[];
-  onDone: (outcome: { ok: boolean; text: string }) => void;
+  onDone: (outcome: NoticeText) => void;
   onCancel: () => void;
 }) {
   const [busy, setBusy] = useState(false);
@@ -80,9 +81,9 @@ export function RiskActionDialog(props: {
   const confirm = async () => {
     setBusy(true);
     try {
-      props.onDone({ ok: true, text: await perform(action, targets) });
+      props.onDone({ kind: 'ok', text: await perform(action, targets) });
     } catch (err) {
-      props.onDone({ ok: false, text: err instanceof Error ? err.message : String(err) });
+      props.onDone({ kind: 'error', text: errorMessage(err) });
     }
   };
   return (

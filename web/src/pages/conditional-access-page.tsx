@@ -1,9 +1,11 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, getJson, type Page, sendJson } from '../api.ts';
+import { errorMessage, getJson, type Page, sendJson } from '../api.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
+import { Notice, NoticeSlot, type NoticeText } from '../components/notice.tsx';
 import { formatTime, plural, words } from '../format.ts';
 import { can, type Me } from '../session.ts';
-import { useLoad } from '../use-load.ts';
+import { type Loaded, useLoad } from '../use-load.ts';
 
 interface Policy {
   id: string;
@@ -118,7 +120,7 @@ export function ConditionalAccessPage(props: { me: Me }) {
   const locations = useLoad(() => getJson<Page<NamedLocation>>(`${BASE}/namedLocations?$top=100`), []);
   const [editing, setEditing] = useState<PolicyForm | null>(null);
   const [editingLocation, setEditingLocation] = useState<NamedLocation | 'new' | null>(null);
-  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [notice, setNotice] = useState<NoticeText | null>(null);
   const [deleting, setDeleting] = useState<{
     kind: 'policies' | 'namedLocations';
     id: string;
@@ -132,16 +134,15 @@ export function ConditionalAccessPage(props: { me: Me }) {
       </section>
     );
   }
-  const locationName = (id: string) =>
-    locations.data?.value.find((l) => l.id === id)?.displayName ??
-    (id === 'All' || id === 'AllTrusted' ? id : id);
+  // `All` and `AllTrusted` are no named location: they read as they are.
+  const locationName = (id: string) => locations.data?.value.find((l) => l.id === id)?.displayName ?? id;
   const remove = async () => {
     if (!deleting) return;
     try {
       await sendJson('DELETE', `${BASE}/${deleting.kind}/${deleting.id}`);
       setNotice({ kind: 'ok', text: `Deleted ${deleting.name}.` });
     } catch (err) {
-      setNotice({ kind: 'error', text: (err as Error).message });
+      setNotice({ kind: 'error', text: errorMessage(err) });
     }
     setDeleting(null);
     policies.reload();
@@ -155,86 +156,46 @@ export function ConditionalAccessPage(props: { me: Me }) {
         Policies block workload identities by risk or by network. A new or changed policy is replayed over the
         recorded sign-ins (what-if) before it is enabled.
       </p>
-      <div class="notice-slot" aria-live="polite">
-        {notice ? (
-          <p class={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
-            {notice.text}
-          </p>
-        ) : null}
-      </div>
-      <section class="panel" aria-labelledby="policies-title">
-        <div class="panel-head">
-          <h2 id="policies-title">Policies</h2>
-          <button type="button" class="primary" disabled={!mayWrite} onClick={() => setEditing(formOf(null))}>
-            New policy
-          </button>
-        </div>
-        {policies.status === 'error' ? (
-          <p class="state error" role="alert">
-            {policies.error?.message}
-          </p>
-        ) : (
-          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
-          <section class="table-wrap" aria-labelledby="policies-title" tabIndex={0}>
-            <table aria-busy={policies.status === 'loading'}>
-              <caption class="visually-hidden">Conditional Access policies</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Risk levels</th>
-                  <th scope="col">Service principals</th>
-                  <th scope="col">Locations</th>
-                  <th scope="col">Modified</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {policies.data?.value.length === 0 ? (
-                  <tr>
-                    <td colSpan={7} class="state">
-                      No policy yet.
-                    </td>
-                  </tr>
-                ) : null}
-                {policies.data?.value.map((p) => (
-                  <tr key={p.id}>
-                    <td>{p.displayName}</td>
-                    <td>
-                      <span class={`badge policy-${p.state}`}>{words(p.state)}</span>
-                    </td>
-                    <td>{p.conditions.servicePrincipalRiskLevels?.join(', ') || 'any'}</td>
-                    <td>
-                      {(p.conditions.clientApplications?.includeServicePrincipals ?? []).join(', ')}
-                      {p.conditions.clientApplications?.excludeServicePrincipals?.length
-                        ? ` (except ${p.conditions.clientApplications.excludeServicePrincipals.length})`
-                        : ''}
-                    </td>
-                    <td>
-                      {p.conditions.locations
-                        ? `${(p.conditions.locations.includeLocations ?? []).map(locationName).join(', ')}${
-                            p.conditions.locations.excludeLocations?.length
-                              ? ` except ${p.conditions.locations.excludeLocations.map(locationName).join(', ')}`
-                              : ''
-                          }`
-                        : 'any'}
-                    </td>
-                    <td class="time">{formatTime(p.modifiedDateTime)}</td>
-                    <RowActions
-                      name={p.displayName}
-                      disabled={!mayWrite}
-                      onEdit={() => setEditing(formOf(p))}
-                      onDelete={() => setDeleting({ kind: 'policies', id: p.id, name: p.displayName })}
-                    />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+      <NoticeSlot>{notice ? <Notice {...notice} /> : null}</NoticeSlot>
+      <ListPanel
+        id="policies"
+        title="Policies"
+        caption="Conditional Access policies"
+        newLabel="New policy"
+        primary={true}
+        mayWrite={mayWrite}
+        onNew={() => setEditing(formOf(null))}
+        loaded={policies}
+        headers={['Name', 'State', 'Risk levels', 'Service principals', 'Locations', 'Modified']}
+        empty="No policy yet."
+        cells={(p) => (
+          <>
+            <td>{p.displayName}</td>
+            <td>
+              <span class={`badge policy-${p.state}`}>{words(p.state)}</span>
+            </td>
+            <td>{p.conditions.servicePrincipalRiskLevels?.join(', ') || 'any'}</td>
+            <td>
+              {(p.conditions.clientApplications?.includeServicePrincipals ?? []).join(', ')}
+              {p.conditions.clientApplications?.excludeServicePrincipals?.length
+                ? ` (except ${p.conditions.clientApplications.excludeServicePrincipals.length})`
+                : ''}
+            </td>
+            <td>
+              {p.conditions.locations
+                ? `${(p.conditions.locations.includeLocations ?? []).map(locationName).join(', ')}${
+                    p.conditions.locations.excludeLocations?.length
+                      ? ` except ${p.conditions.locations.excludeLocations.map(locationName).join(', ')}`
+                      : ''
+                  }`
+                : 'any'}
+            </td>
+            <td class="time">{formatTime(p.modifiedDateTime)}</td>
+          </>
         )}
-      </section>
+        onEdit={(p) => setEditing(formOf(p))}
+        onDelete={(p) => setDeleting({ kind: 'policies', id: p.id, name: p.displayName })}
+      />
       {editing ? (
         <PolicyEditor
           form={editing}
@@ -248,64 +209,31 @@ export function ConditionalAccessPage(props: { me: Me }) {
         />
       ) : null}
 
-      <section class="panel" aria-labelledby="locations-title">
-        <div class="panel-head">
-          <h2 id="locations-title">Named locations</h2>
-          <button type="button" disabled={!mayWrite} onClick={() => setEditingLocation('new')}>
-            New named location
-          </button>
-        </div>
-        {locations.status === 'error' ? (
-          <p class="state error" role="alert">
-            {locations.error?.message}
-          </p>
-        ) : (
-          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
-          <section class="table-wrap" aria-labelledby="locations-title" tabIndex={0}>
-            <table aria-busy={locations.status === 'loading'}>
-              <caption class="visually-hidden">Named locations</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Ranges or countries</th>
-                  <th scope="col">Trusted</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {locations.data?.value.length === 0 ? (
-                  <tr>
-                    <td colSpan={5} class="state">
-                      No named location yet.
-                    </td>
-                  </tr>
-                ) : null}
-                {locations.data?.value.map((l) => (
-                  <tr key={l.id}>
-                    <td>{l.displayName}</td>
-                    <td>{l['@odata.type'] === IP_TYPE ? 'IP ranges' : 'Countries'}</td>
-                    <td>
-                      {l['@odata.type'] === IP_TYPE
-                        ? (l.ipRanges ?? []).map((r) => r.cidrAddress).join(', ')
-                        : `${(l.countriesAndRegions ?? []).join(', ')}${l.includeUnknownCountriesAndRegions ? ' + unknown' : ''}`}
-                    </td>
-                    <td>{l['@odata.type'] === IP_TYPE ? (l.isTrusted ? 'Yes' : 'No') : '–'}</td>
-                    <RowActions
-                      name={l.displayName}
-                      disabled={!mayWrite}
-                      onEdit={() => setEditingLocation(l)}
-                      onDelete={() => setDeleting({ kind: 'namedLocations', id: l.id, name: l.displayName })}
-                    />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+      <ListPanel
+        id="locations"
+        title="Named locations"
+        caption="Named locations"
+        newLabel="New named location"
+        mayWrite={mayWrite}
+        onNew={() => setEditingLocation('new')}
+        loaded={locations}
+        headers={['Name', 'Kind', 'Ranges or countries', 'Trusted']}
+        empty="No named location yet."
+        cells={(l) => (
+          <>
+            <td>{l.displayName}</td>
+            <td>{l['@odata.type'] === IP_TYPE ? 'IP ranges' : 'Countries'}</td>
+            <td>
+              {l['@odata.type'] === IP_TYPE
+                ? (l.ipRanges ?? []).map((r) => r.cidrAddress).join(', ')
+                : `${(l.countriesAndRegions ?? []).join(', ')}${l.includeUnknownCountriesAndRegions ? ' + unknown' : ''}`}
+            </td>
+            <td>{l['@odata.type'] === IP_TYPE ? (l.isTrusted ? 'Yes' : 'No') : '–'}</td>
+          </>
         )}
-      </section>
+        onEdit={(l) => setEditingLocation(l)}
+        onDelete={(l) => setDeleting({ kind: 'namedLocations', id: l.id, name: l.displayName })}
+      />
       {editingLocation ? (
         <LocationEditor
           location={editingLocation === 'new' ? null : editingLocation}
@@ -364,7 +292,7 @@ function PolicyEditor(props: {
       const result = await sendJson<WhatIf>('POST', `${BASE}/policies/evaluate`, { policy: body, days: 30 });
       if (result) setWhatIf({ for: key, result });
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -382,7 +310,7 @@ function PolicyEditor(props: {
       else await sendJson('PATCH', `${BASE}/policies/${f.id}`, body);
       props.onSaved(`Saved policy ${f.displayName} (${words(f.state)}).`);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorMessage(err));
       setBusy(false);
     }
   };
@@ -490,11 +418,7 @@ function PolicyEditor(props: {
           </div>
         </fieldset>
         <p class="hint">Grant control: block (the only one workload identities can be given).</p>
-        {error ? (
-          <p class="notice error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <Notice kind="error" text={error} />
         {whatIf ? <WhatIfResult result={whatIf.result} stale={!whatIfCurrent} /> : null}
         <div class="dialog-actions">
           <button type="button" onClick={props.onCancel} disabled={busy}>
@@ -595,7 +519,7 @@ function LocationEditor(props: {
       else await sendJson('PATCH', `${BASE}/namedLocations/${l.id}`, body);
       props.onSaved(`Saved named location ${name.trim()}.`);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorMessage(err));
     }
   };
   return (
@@ -656,11 +580,7 @@ function LocationEditor(props: {
             </label>
           </>
         )}
-        {error ? (
-          <p class="notice error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <Notice kind="error" text={error} />
         <div class="dialog-actions">
           <button type="button" onClick={props.onCancel}>
             Cancel
@@ -670,6 +590,88 @@ function LocationEditor(props: {
           </button>
         </div>
       </form>
+    </section>
+  );
+}
+
+/**
+ * A panel listing policies or named locations: its heading and New button, then a table with Edit
+ * and Delete on each row, or why the list could not be read.
+ */
+function ListPanel<T extends { id: string; displayName: string }>(props: {
+  id: string;
+  title: string;
+  caption: string;
+  newLabel: string;
+  primary?: boolean;
+  mayWrite: boolean;
+  onNew: () => void;
+  loaded: Loaded<Page<T>>;
+  headers: readonly string[];
+  empty: string;
+  cells: (item: T) => ComponentChildren;
+  onEdit: (item: T) => void;
+  onDelete: (item: T) => void;
+}) {
+  const titleId = `${props.id}-title`;
+  const { loaded } = props;
+  return (
+    <section class="panel" aria-labelledby={titleId}>
+      <div class="panel-head">
+        <h2 id={titleId}>{props.title}</h2>
+        <button
+          type="button"
+          class={props.primary ? 'primary' : undefined}
+          disabled={!props.mayWrite}
+          onClick={props.onNew}
+        >
+          {props.newLabel}
+        </button>
+      </div>
+      {loaded.status === 'error' ? (
+        <p class="state error" role="alert">
+          {loaded.error?.message}
+        </p>
+      ) : (
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
+        <section class="table-wrap" aria-labelledby={titleId} tabIndex={0}>
+          <table aria-busy={loaded.status === 'loading'}>
+            <caption class="visually-hidden">{props.caption}</caption>
+            <thead>
+              <tr>
+                {props.headers.map((h) => (
+                  <th key={h} scope="col">
+                    {h}
+                  </th>
+                ))}
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {loaded.data?.value.length === 0 ? (
+                <tr>
+                  <td colSpan={props.headers.length + 1} class="state">
+                    {props.empty}
+                  </td>
+                </tr>
+              ) : null}
+              {loaded.data?.value.map((item) => (
+                <tr key={item.id}>
+                  {props.cells(item)}
+                  <RowActions
+                    name={item.displayName}
+                    disabled={!props.mayWrite}
+                    onEdit={() => props.onEdit(item)}
+                    onDelete={() => props.onDelete(item)}
+                  />
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
     </section>
   );
 }

@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'preact/hooks';
-import { download } from '../api.ts';
+import { download, errorMessage } from '../api.ts';
 import { type Column, DataTable, Pager } from '../components/data-table.tsx';
 import { FilterBar, PageSizeSelect, SearchBox } from '../components/filter-bar.tsx';
+import { Notice, NoticeSlot } from '../components/notice.tsx';
 import { RiskBadge, StateBadge } from '../components/risk-badge.tsx';
 import {
   allOf,
@@ -15,7 +16,7 @@ import {
 } from '../format.ts';
 import { can, type Me } from '../session.ts';
 import { useCollection } from '../use-collection.ts';
-import { sortedBy, type TableViewSpec, useTableView } from '../use-table-view.ts';
+import { orderByOf, sortedBy, type TableViewSpec, useTableView } from '../use-table-view.ts';
 
 /** A servicePrincipalRiskDetection as the API returns it. */
 export interface Detection {
@@ -88,7 +89,7 @@ export function DetectionsPage(props: { me: Me; query: string }) {
     ...dateRange('detectedDateTime', filters.from, filters.to),
     filters.search && `contains(servicePrincipalDisplayName,${odataString(filters.search)})`,
   ]);
-  const order = `${sort.property} ${sort.descending ? 'desc' : 'asc'}`;
+  const order = orderByOf(sort);
   const firstPath = useMemo(
     () => COLLECTION + queryString({ $filter: filter, $orderby: order, $top: pageSize, $count: true }),
     [filter, order, pageSize],
@@ -175,20 +176,16 @@ export function DetectionsPage(props: { me: Me; query: string }) {
               download(
                 `/vigil/csv/servicePrincipalRiskDetections${queryString({ $filter: filter, $orderby: order })}`,
                 'servicePrincipalRiskDetections.csv',
-              ).catch((err: Error) => setError(err.message))
+              ).catch((err: unknown) => setError(errorMessage(err)))
             }
           >
             Download CSV
           </button>
         </div>
       </div>
-      <div class="notice-slot" aria-live="polite">
-        {error ? (
-          <p class="notice error" role="alert">
-            {error}
-          </p>
-        ) : null}
-      </div>
+      <NoticeSlot>
+        <Notice kind="error" text={error} />
+      </NoticeSlot>
       <DataTable
         caption="Workload identity detections"
         columns={columns}
@@ -201,17 +198,7 @@ export function DetectionsPage(props: { me: Me; query: string }) {
         sort={sort}
         onSort={(property) => setView(sortedBy(view, property), 'push')}
       />
-      <Pager
-        pageNumber={collection.pageNumber}
-        pageSize={pageSize}
-        shown={collection.rows.length}
-        count={collection.count}
-        hasPrevious={collection.hasPrevious}
-        hasNext={collection.hasNext}
-        onPrevious={collection.previous}
-        onNext={collection.next}
-        noun="detections"
-      />
+      <Pager collection={collection} pageSize={pageSize} noun="detections" />
     </section>
   );
 }

@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
-import { ApiError, getJson, localPath, optionalFeature, type Page } from '../api.ts';
+import { ApiError, errorMessage, getJson, localPath, optionalFeature, type Page } from '../api.ts';
 import { DetectionExplanation, infoEntries } from '../components/detection-explanation.tsx';
+import { Notice, NoticeSlot, type NoticeText } from '../components/notice.tsx';
 import { RemediationSection } from '../components/remediation-section.tsx';
 import {
   type RiskAction,
@@ -12,7 +13,8 @@ import {
 import { RiskBadge, StateBadge } from '../components/risk-badge.tsx';
 import { Section } from '../components/section.tsx';
 import { countByDay, SignInsChart } from '../components/sign-ins-chart.tsx';
-import { formatTime, odataString, plural, words } from '../format.ts';
+import { inventoryPath } from '../credential-paths.ts';
+import { formatTime, odataString, plural, queryString, words } from '../format.ts';
 import { can, canDisable, type Me } from '../session.ts';
 import { useLoad } from '../use-load.ts';
 import { reportHref } from '../use-table-view.ts';
@@ -75,9 +77,11 @@ const MAX_SIGN_IN_PAGES = 5;
 
 /** Reads up to five pages (5,000) of a principal's sign-ins, newest first, for the chart. */
 async function readSignIns(id: string): Promise<{ signIns: SignIn[]; more: boolean }> {
-  let path: string | undefined =
-    `/beta/auditLogs/signIns?$filter=${encodeURIComponent(`servicePrincipalId eq ${odataString(id)}`)}` +
-    '&$select=createdDateTime,autonomousSystemNumber,location&$top=1000';
+  let path: string | undefined = `/beta/auditLogs/signIns${queryString({
+    $filter: `servicePrincipalId eq ${odataString(id)}`,
+    $select: 'createdDateTime,autonomousSystemNumber,location',
+    $top: 1000,
+  })}`;
   const signIns: SignIn[] = [];
   for (let i = 0; i < MAX_SIGN_IN_PAGES && path; i++) {
     const page: Page<SignIn> = await getJson<Page<SignIn>>(path);
@@ -113,15 +117,16 @@ export function PrincipalPage(props: { me: Me; id: string }) {
   const detections = useLoad(
     () =>
       getJson<Page<Detection>>(
-        `/v1.0/identityProtection/servicePrincipalRiskDetections?$filter=${encodeURIComponent(
-          `servicePrincipalId eq ${odataString(id)}`,
-        )}&$top=50`,
+        `/v1.0/identityProtection/servicePrincipalRiskDetections${queryString({
+          $filter: `servicePrincipalId eq ${odataString(id)}`,
+          $top: 50,
+        })}`,
       ),
     [id],
   );
   const name = overview.data?.principal?.displayName ?? overview.data?.risky?.displayName ?? id;
   const [action, setAction] = useState<RiskAction | null>(null);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const [notice, setNotice] = useState<NoticeText | null>(null);
   // A risk action remounts the sections that follow risk; a remediation step reads the overview,
   // history and credentials again in place, and never remounts the plan (a dialog of it may be open).
   const [generation, setGeneration] = useState(0);
@@ -155,13 +160,7 @@ export function PrincipalPage(props: { me: Me; id: string }) {
         </fieldset>
       </div>
       <RiskActionReasons mayChangeRisk={mayChangeRisk} mayDisable={mayDisable} roles={me.roles} />
-      <div class="notice-slot" aria-live="polite">
-        {notice ? (
-          <p class={`notice ${notice.ok ? 'ok' : 'error'}`} role={notice.ok ? 'status' : 'alert'}>
-            {notice.text}
-          </p>
-        ) : null}
-      </div>
+      <NoticeSlot>{notice ? <Notice {...notice} /> : null}</NoticeSlot>
       {action ? (
         <RiskActionDialog
           action={action}
@@ -243,6 +242,7 @@ function Overview(props: {
 }) {
   const { risky, principal } = props;
   const owner = principal?.appOwnerOrganizationId;
+  const enabled = principal?.accountEnabled ?? risky?.isEnabled ?? null;
   const rows: [string, ComponentChildren][] = [
     ['Risk level', risky ? <RiskBadge level={risky.riskLevel} /> : 'No risk recorded'],
     ['Risk state', risky ? <StateBadge state={risky.riskState} /> : '–'],
@@ -260,15 +260,7 @@ function Overview(props: {
         '–'
       ),
     ],
-    [
-      'Enabled',
-      (principal?.accountEnabled ?? risky?.isEnabled) === null ||
-      (principal?.accountEnabled ?? risky?.isEnabled) === undefined
-        ? '–'
-        : (principal?.accountEnabled ?? risky?.isEnabled)
-          ? 'Yes'
-          : 'No (disabled)',
-    ],
+    ['Enabled', enabled === null ? '–' : enabled ? 'Yes' : 'No (disabled)'],
     [
       'Privilege',
       props.privilege
@@ -364,12 +356,7 @@ function SignInsSection(props: { id: string; me: Me }) {
 
 function CredentialsSection(props: { id: string; me: Me; refresh: number }) {
   const loaded = useLoad(
-    () =>
-      orMissing(
-        getJson<{ value: Credential[] }>(
-          `/vigil/servicePrincipals/${encodeURIComponent(props.id)}/credentials`,
-        ),
-      ),
+    () => orMissing(getJson<{ value: Credential[] }>(inventoryPath(props.id))),
     [props.id, props.refresh],
   );
   const rows = loaded.data?.value ?? [];
@@ -482,7 +469,7 @@ function QuestionItem(props: { question: Investigation['questions'][number] }) {
       setEvidence((e) => [...e, ...page.value]);
       setNext(page['@odata.nextLink']);
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorMessage(err));
     }
   };
   return (
@@ -504,11 +491,7 @@ function QuestionItem(props: { question: Investigation['questions'][number] }) {
               More evidence
             </button>
           ) : null}
-          {error ? (
-            <p class="notice error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <Notice kind="error" text={error} />
         </details>
       ) : null}
     </li>

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { download } from '../api.ts';
-import { type Column, DataTable, Pager, type SortOrder } from '../components/data-table.tsx';
+import { download, errorMessage } from '../api.ts';
+import { type Column, DataTable, Pager } from '../components/data-table.tsx';
 import { FilterBar, type FilterValues, PageSizeSelect, SearchBox } from '../components/filter-bar.tsx';
+import { Notice, NoticeSlot, type NoticeText } from '../components/notice.tsx';
 import {
   type RiskAction,
   RiskActionButtons,
@@ -14,7 +15,7 @@ import { allOf, dateRange, formatTime, odataString, plural, queryString, words }
 import { can, canDisable, type Me } from '../session.ts';
 import { useCollection } from '../use-collection.ts';
 import type { HistoryMode } from '../use-hash-route.ts';
-import { sortedBy, type TableViewSpec, useTableView } from '../use-table-view.ts';
+import { orderByOf, sortedBy, type TableViewSpec, useTableView } from '../use-table-view.ts';
 
 /** A riskyServicePrincipal as the API returns it. */
 export interface RiskyPrincipal {
@@ -57,10 +58,6 @@ export function riskyFilter(f: FilterValues): string | undefined {
   ]);
 }
 
-function orderBy(sort: SortOrder): string {
-  return `${sort.property} ${sort.descending ? 'desc' : 'asc'}`;
-}
-
 /** The "Risky workload identities" report: filter, sort, page, act on a selection, download CSV. */
 export function RiskyPrincipalsPage(props: { me: Me; query: string }) {
   const { me } = props;
@@ -68,13 +65,13 @@ export function RiskyPrincipalsPage(props: { me: Me; query: string }) {
   const { filters, sort, pageSize } = view;
   const [selected, setSelected] = useState<Map<string, RiskyPrincipal>>(new Map());
   const [action, setAction] = useState<RiskAction | null>(null);
-  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [notice, setNotice] = useState<NoticeText | null>(null);
 
   const filter = riskyFilter(filters);
+  const order = orderByOf(sort);
   const firstPath = useMemo(
-    () =>
-      COLLECTION + queryString({ $filter: filter, $orderby: orderBy(sort), $top: pageSize, $count: true }),
-    [filter, sort, pageSize],
+    () => COLLECTION + queryString({ $filter: filter, $orderby: order, $top: pageSize, $count: true }),
+    [filter, order, pageSize],
   );
   const collection = useCollection<RiskyPrincipal>(firstPath);
   const readable = can(me, 'IdentityRiskyServicePrincipal.Read.All');
@@ -158,9 +155,9 @@ export function RiskyPrincipalsPage(props: { me: Me; query: string }) {
             type="button"
             onClick={() =>
               download(
-                `/vigil/csv/riskyServicePrincipals${queryString({ $filter: filter, $orderby: orderBy(sort) })}`,
+                `/vigil/csv/riskyServicePrincipals${queryString({ $filter: filter, $orderby: order })}`,
                 'riskyServicePrincipals.csv',
-              ).catch((err: Error) => setNotice({ kind: 'error', text: err.message }))
+              ).catch((err: unknown) => setNotice({ kind: 'error', text: errorMessage(err) }))
             }
           >
             Download CSV
@@ -168,13 +165,7 @@ export function RiskyPrincipalsPage(props: { me: Me; query: string }) {
         </div>
       </div>
       <RiskActionReasons mayChangeRisk={mayChangeRisk} mayDisable={mayDisable} roles={me.roles} />
-      <div class="notice-slot" aria-live="polite">
-        {notice ? (
-          <p class={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
-            {notice.text}
-          </p>
-        ) : null}
-      </div>
+      <NoticeSlot>{notice ? <Notice {...notice} /> : null}</NoticeSlot>
 
       <p class="count" aria-live="polite">
         {collection.count === null
@@ -214,25 +205,15 @@ export function RiskyPrincipalsPage(props: { me: Me; query: string }) {
           label: targetName,
         }}
       />
-      <Pager
-        pageNumber={collection.pageNumber}
-        pageSize={pageSize}
-        shown={collection.rows.length}
-        count={collection.count}
-        hasPrevious={collection.hasPrevious}
-        hasNext={collection.hasNext}
-        onPrevious={collection.previous}
-        onNext={collection.next}
-        noun="risky workload identities"
-      />
+      <Pager collection={collection} pageSize={pageSize} noun="risky workload identities" />
       {action ? (
         <RiskActionDialog
           action={action}
           targets={chosen}
           onCancel={() => setAction(null)}
           onDone={(outcome) => {
-            setNotice({ kind: outcome.ok ? 'ok' : 'error', text: outcome.text });
-            if (outcome.ok) setSelected(new Map());
+            setNotice(outcome);
+            if (outcome.kind === 'ok') setSelected(new Map());
             setAction(null);
             collection.reload();
           }}

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api.ts';
+import { errorMessage } from '../api.ts';
 import type { ConsoleConfig } from '../console-config.ts';
 import { startOidcSignIn } from '../oidc-sign-in.ts';
 import { type Me, whoIs } from '../session.ts';
@@ -25,7 +25,7 @@ export function SignInPage(props: {
     try {
       props.onSignedIn(token, await whoIs(token));
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorMessage(err));
       setBusy(false);
     }
   };
@@ -63,7 +63,7 @@ export function SignInPage(props: {
           <p>or</p>
           <button
             type="button"
-            onClick={() => void startOidcSignIn(oidc).catch((err: Error) => setError(err.message))}
+            onClick={() => void startOidcSignIn(oidc).catch((err: unknown) => setError(errorMessage(err)))}
           >
             Sign in with {new URL(oidc.issuer).host}
           </button>
