@@ -33,3 +33,18 @@ export interface RiskHistoryEntry {
   initiatedBy: string | null;
   activity: { riskEventTypes: string[]; detail: RiskDetail };
 }
+
+/** A stored detection of a principal, as an investigation reads it. */
+export interface DetectionRecord {
+  id: string;
+  riskEventType: string;
+  riskLevel: string;
+  riskState: string;
+  /** `signin` or `servicePrincipal`. */
+  activity: string;
+  activityDateTime: string;
+  ipAddress: string | null;
+  keyIds: string[];
+  /** Graph's `additionalInfo`: JSON text of `[{Key, Value}]`. */
+  additionalInfo: string;
+}

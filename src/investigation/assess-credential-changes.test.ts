@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AssessedAddition } from '../domain/index.ts';
+import type { AssessedAddition, DetectionRecord } from '../domain/index.ts';
 import { assessCredentialChanges, type CredentialChangeRecord } from './assess-credential-changes.ts';
-import type { DetectionRecord } from './assess-sign-ins.ts';
 
 const TENANT = '6c1f4e2a-9b3d-4f7e-8a21-5d0c3b7e9f14';
 const APP_OBJECT = '2e6c9a41-8f3b-4d07-b5a2-6c1e9d4f7b38';

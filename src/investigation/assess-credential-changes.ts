@@ -1,5 +1,5 @@
-import type { AssessedAddition, CredentialChange } from '../domain/index.ts';
-import { type DetectionRecord, explanationOf } from './assess-sign-ins.ts';
+import type { AssessedAddition, CredentialChange, DetectionRecord } from '../domain/index.ts';
+import { explanationOf } from './assess-sign-ins.ts';
 import {
   actorText,
   answerOf,

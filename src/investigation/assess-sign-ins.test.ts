@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assessSignIns, type DetectionRecord } from './assess-sign-ins.ts';
+import type { DetectionRecord } from '../domain/index.ts';
+import { assessSignIns } from './assess-sign-ins.ts';
 
 const info = (entries: Record<string, unknown>) =>
   JSON.stringify(Object.entries(entries).map(([Key, Value]) => ({ Key, Value })));

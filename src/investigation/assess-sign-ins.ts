@@ -1,3 +1,4 @@
+import type { DetectionRecord } from '../domain/index.ts';
 import {
   answerOf,
   type EvidenceItem,
@@ -18,21 +19,6 @@ import {
 //   signing in after the leak, but only from its usual networks (the workload itself, most likely).
 // - nothingFound otherwise. A detection an administrator dismissed is listed but weighs nothing:
 //   someone looked at it and decided.
-
-/** A stored detection of the principal, as the assessments read it. */
-export interface DetectionRecord {
-  id: string;
-  riskEventType: string;
-  riskLevel: string;
-  riskState: string;
-  /** `signin` or `servicePrincipal`. */
-  activity: string;
-  activityDateTime: string;
-  ipAddress: string | null;
-  keyIds: string[];
-  /** Graph's `additionalInfo`: JSON text of `[{Key, Value}]`. */
-  additionalInfo: string;
-}
 
 /** Successful sign-ins with a credential that a leaked-credential detection named, after the leak. */
 export interface LeakedCredentialUse {

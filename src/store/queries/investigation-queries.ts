@@ -1,5 +1,5 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
-import type { AssessedAddition, DirectoryAudit } from '../../domain/index.ts';
+import type { AssessedAddition, DetectionRecord, DirectoryAudit } from '../../domain/index.ts';
 import type { Store } from '../open-store.ts';
 import { rowToAudit } from '../rows/audit-row.ts';
 import { createInventoryQueries } from './inventory-queries.ts';
@@ -29,19 +29,6 @@ export interface InvestigatedPrincipal {
   applicationId: string | null;
   riskLevel: string;
   riskState: string;
-}
-
-/** A stored detection as the investigation reads it. */
-export interface DetectionRow {
-  id: string;
-  riskEventType: string;
-  riskLevel: string;
-  riskState: string;
-  activity: string;
-  activityDateTime: string;
-  ipAddress: string | null;
-  keyIds: string[];
-  additionalInfo: string;
 }
 
 /** A successful sign-in that used one of the credentials asked about. */
@@ -122,7 +109,7 @@ export function createInvestigationQueries(store: Store) {
       window: TimeWindow,
       cursor: RowCursor | null,
       limit: number,
-    ): Promise<DetectionRow[]> {
+    ): Promise<DetectionRecord[]> {
       let q = db
         .selectFrom('risk_detections')
         .select([
