@@ -12,6 +12,7 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/load.ts';
 import { type NewCertificate, newCertificate } from '../src/credentials/new-certificate.ts';
 import { PROOF_AUDIENCE } from '../src/credentials/verify-key-proof.ts';
+import { apiCaller } from './support/call-api.ts';
 import { createTestStore, dialects, type TestStore } from './support/dialects.ts';
 import { runVigil } from './support/run-vigil.ts';
 
@@ -72,13 +73,7 @@ for (const dialect of dialects) {
       await app.close();
       await t.cleanup();
     });
-    const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, key: string, payload?: unknown) =>
-      app.inject({
-        method,
-        url,
-        headers: { authorization: `Bearer ${key}` },
-        ...(payload === undefined ? {} : { payload: payload as object }),
-      });
+    const call = apiCaller(() => app);
     const vigilAudits = () =>
       t.store.db
         .selectFrom('directory_audits')

@@ -9,6 +9,7 @@ import { createApiKeys } from '../src/api/auth/api-keys.ts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/load.ts';
 import { newCertificate } from '../src/credentials/new-certificate.ts';
+import { type ApiMethod, apiCaller } from './support/call-api.ts';
 import { createTestStore, dialects, type TestStore } from './support/dialects.ts';
 import { type FakeEntra, startFakeEntra } from './support/fake-entra.ts';
 import { type FakeKeyVault, startFakeKeyVault } from './support/fake-key-vault.ts';
@@ -90,13 +91,8 @@ for (const dialect of dialects) {
       await app.close();
       await t.cleanup();
     });
-    const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
-      app.inject({
-        method,
-        url,
-        headers: { authorization: `Bearer ${admin}` },
-        ...(payload === undefined ? {} : { payload: payload as object }),
-      });
+    const callAs = apiCaller(() => app);
+    const call = (method: ApiMethod, url: string, payload?: unknown) => callAs(method, url, admin, payload);
 
     test('addPassword is made in Entra, which issues the secret once; Vigil keeps its hash, and a leak of it matches exactly', async () => {
       const before = entra.graphRequests.length;

@@ -13,6 +13,7 @@ import { importFiles } from '../src/ingest/pipeline.ts';
 import { runDetections } from '../src/jobs/detection-run.ts';
 import type { AttackLabel, SimulationLabels } from '../src/simulate/labels.ts';
 import { simulateTenant } from '../src/simulate/simulate-tenant.ts';
+import { apiCaller } from './support/call-api.ts';
 import { createTestStore, dialects, type TestStore } from './support/dialects.ts';
 import { runVigil } from './support/run-vigil.ts';
 import { importSimulatedTenant } from './support/simulated-tenant.ts';
@@ -102,13 +103,7 @@ for (const dialect of dialects) {
       await app.close();
       await t.cleanup();
     });
-    const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, key: string, payload?: unknown) =>
-      app.inject({
-        method,
-        url,
-        headers: { authorization: `Bearer ${key}` },
-        ...(payload === undefined ? {} : { payload: payload as object }),
-      });
+    const call = apiCaller(() => app);
     const plan = () =>
       call(
         'GET',
