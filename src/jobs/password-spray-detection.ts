@@ -18,6 +18,15 @@ function shift(at: string, ms: number): string {
   return new Date(Date.parse(at) + ms).toISOString();
 }
 
+// ISO instants of one form compare as text; Math.min/max would compare them as NaN.
+function minIso(a: string, b: string): string {
+  return a < b ? a : b;
+}
+
+function maxIso(a: string, b: string): string {
+  return a > b ? a : b;
+}
+
 /** Merges day ranges that overlap or touch, so each day is evaluated once. */
 function mergeDays(ranges: readonly DayRange[]): DayRange[] {
   const sorted = [...ranges].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
@@ -81,10 +90,19 @@ export async function detectPasswordSpray(
     for (const a of await q.newFailureAddresses(range, span, codes)) {
       if (busyKeys.has(`${a.tenantId}|${a.ipAddress}`)) addDays(a, sprayDays('failure', a, parameters));
     }
-    const successes = await q.newSuccessSpans(busy, range, span);
-    for (const address of busy) {
-      const found = successes.get(`${address.tenantId}|${address.ipAddress}`);
-      if (found) addDays(address, sprayDays('success', found, parameters));
+    // A success counts only at or after a spray failure and within the horizon of one, so each busy
+    // address's successes are looked for from its first failure to the horizon after its last.
+    const successes = await q.newSuccessSpans(
+      busy.map((a) => ({
+        ...a,
+        first: maxIso(a.first, span.from),
+        last: minIso(shift(a.last, horizon), span.to),
+      })),
+      range,
+    );
+    for (const { tenantId, ipAddress } of busy) {
+      const found = successes.get(`${tenantId}|${ipAddress}`);
+      if (found) addDays({ tenantId, ipAddress }, sprayDays('success', found, parameters));
     }
   }
 

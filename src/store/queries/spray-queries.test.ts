@@ -68,17 +68,18 @@ for (const dialect of dialects) {
     test('busy addresses: enough distinct principals failing with a spray code, per tenant', async () => {
       const q = createSprayQueries(t.store);
       const span = { from: '2026-11-05T00:00:00.000Z', to: '2026-11-05T23:59:59.999Z' };
+      const at = (hhmm: string) => `2026-11-05T${hhmm}:00.000Z`;
       assert.deepEqual(await q.busyAddresses(span, CODES, 12), [
-        { tenantId: OTHER_TENANT, ipAddress: SPRAY_IP },
-        { tenantId: TENANT, ipAddress: SPRAY_IP },
+        { tenantId: OTHER_TENANT, ipAddress: SPRAY_IP, first: at('02:10'), last: at('02:21') },
+        { tenantId: TENANT, ipAddress: SPRAY_IP, first: at('02:10'), last: at('02:43') },
       ]);
       assert.deepEqual(await q.busyAddresses(span, CODES, 13), [], 'the 7000112 failure does not count');
       assert.deepEqual(await q.busyAddresses(span, [7000215], 7), [
-        { tenantId: OTHER_TENANT, ipAddress: SPRAY_IP },
+        { tenantId: OTHER_TENANT, ipAddress: SPRAY_IP, first: at('02:10'), last: at('02:21') },
       ]);
       assert.deepEqual(
-        await q.busyAddresses({ from: span.from, to: '2026-11-05T02:20:00.000Z' }, CODES, 5),
-        [{ tenantId: OTHER_TENANT, ipAddress: SPRAY_IP }],
+        await q.busyAddresses({ from: span.from, to: at('02:20') }, CODES, 5),
+        [{ tenantId: OTHER_TENANT, ipAddress: SPRAY_IP, first: at('02:10'), last: at('02:20') }],
         'only failures within the span count',
       );
     });
@@ -103,12 +104,56 @@ for (const dialect of dialects) {
       const address = { tenantId: TENANT, ipAddress: SPRAY_IP };
       const span = { from: '2026-11-05T00:00:00.000Z', to: '2026-11-05T23:59:59.999Z' };
       const quiet = { tenantId: TENANT, ipAddress: '198.51.100.250' };
+      const batches = { fromBatch: first, toBatch: second };
       assert.deepEqual(
-        [...(await q.newSuccessSpans([address, quiet], { fromBatch: first, toBatch: second }, span))],
+        [
+          ...(await q.newSuccessSpans(
+            [
+              { ...address, first: span.from, last: span.to },
+              { ...quiet, first: span.from, last: span.to },
+            ],
+            batches,
+          )),
+        ],
         [[`${TENANT}|${SPRAY_IP}`, { first: success.createdAt, last: success.createdAt }]],
         'one span for the address with a new success, none for an address without',
       );
-      assert.equal((await q.newSuccessSpans([address], { fromBatch: 0, toBatch: first }, span)).size, 0);
+      assert.equal(
+        (
+          await q.newSuccessSpans([{ ...address, first: span.from, last: span.to }], {
+            fromBatch: 0,
+            toBatch: first,
+          })
+        ).size,
+        0,
+        'successes of other batches are not new',
+      );
+      assert.equal(
+        (
+          await q.newSuccessSpans(
+            [
+              { ...address, first: '2026-11-05T02:00:00.000Z', last: '2026-11-05T02:31:06.999Z' },
+              { ...quiet, first: '2026-11-05T02:31:00.000Z', last: '2026-11-05T02:50:00.000Z' },
+            ],
+            batches,
+          )
+        ).size,
+        0,
+        "a success outside its address's own span is not looked for, though another address's overlaps it",
+      );
+      assert.deepEqual(
+        [
+          ...(await q.newSuccessSpans(
+            [
+              { ...quiet, first: '2026-11-05T02:00:00.000Z', last: '2026-11-05T02:20:00.000Z' },
+              { ...address, first: '2026-11-05T02:31:07.000Z', last: '2026-11-05T02:31:07.000Z' },
+            ],
+            batches,
+          )),
+        ],
+        [[`${TENANT}|${SPRAY_IP}`, { first: success.createdAt, last: success.createdAt }]],
+        'a span of one instant finds the success at that instant',
+      );
       const window = { from: '2026-11-05T02:10:00.000Z', to: '2026-11-05T02:43:00.000Z' };
       const failures = await q.failuresFrom(address, window, CODES);
       assert.equal(failures.length, 11, 'the failure at the window end is outside it');

@@ -39,6 +39,24 @@ function ofTenant(tenantId: string) {
   return sql<boolean>`(tenant_id || '') = ${tenantId}`;
 }
 
+/** Address spans merged where they overlap or touch, with the addresses of each, in time order. */
+function mergeAddressSpans(
+  addresses: readonly AddressSpan[],
+): { from: string; to: string; addresses: AddressSpan[] }[] {
+  const sorted = addresses
+    .filter((a) => a.first <= a.last)
+    .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  const merged: { from: string; to: string; addresses: AddressSpan[] }[] = [];
+  for (const a of sorted) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && a.first <= last.to) {
+      if (a.last > last.to) last.to = a.last;
+      last.addresses.push(a);
+    } else merged.push({ from: a.first, to: a.last, addresses: [a] });
+  }
+  return merged;
+}
+
 /**
  * Reads for password spray detection. Failures are found through the partial index over failed
  * sign-ins; successful ones only for one address at a time, once its failures showed a spray.
@@ -72,17 +90,23 @@ export function createSprayQueries(store: Store) {
 
     /**
      * Addresses from which at least `minTargets` distinct principals failed with one of `codes` in
-     * the span. Distinct targets are told apart by principal and app id, so probes of app ids the
-     * tenant does not know (no principal object) count one each.
+     * the span, with the event-time span of those failures. Distinct targets are told apart by
+     * principal and app id, so probes of app ids the tenant does not know (no principal object)
+     * count one each.
      */
     async busyAddresses(
       span: TimeSpan,
       codes: readonly number[],
       minTargets: number,
-    ): Promise<TenantAddress[]> {
+    ): Promise<AddressSpan[]> {
       const rows = await store.db
         .selectFrom('sign_ins')
-        .select(['tenant_id', 'ip_address'])
+        .select((eb) => [
+          'tenant_id',
+          'ip_address',
+          eb.fn.min('created_at').as('first'),
+          eb.fn.max('created_at').as('last'),
+        ])
         .where('created_at', '>=', span.from)
         .where('created_at', '<=', span.to)
         .where(FAILED)
@@ -93,7 +117,12 @@ export function createSprayQueries(store: Store) {
         .orderBy('tenant_id')
         .orderBy('ip_address')
         .execute();
-      return rows.map((r) => ({ tenantId: r.tenant_id, ipAddress: String(r.ip_address) }));
+      return rows.map((r) => ({
+        tenantId: r.tenant_id,
+        ipAddress: String(r.ip_address),
+        first: String(r.first),
+        last: String(r.last),
+      }));
     },
 
     /** Addresses with failures (one of `codes`) new in the batches, within the span, and their event-time span. */
@@ -129,36 +158,57 @@ export function createSprayQueries(store: Store) {
 
     /**
      * Per address (`tenant|address`), the event-time span of its successful sign-ins new in the
-     * batches, within the span; addresses with none are left out. One read for all the addresses:
-     * successful sign-ins have no index by address, so each read walks the span.
+     * batches, looking only between each address's `first` and `last`; addresses with none are left
+     * out. Successful sign-ins have no index by address, so a read walks every sign-in of its time
+     * span: the addresses' spans are merged where they overlap and each merged span is read once for
+     * all its addresses, each address still only within its own.
      */
     async newSuccessSpans(
-      addresses: readonly TenantAddress[],
+      addresses: readonly AddressSpan[],
       range: BatchRange,
-      span: TimeSpan,
     ): Promise<Map<string, { first: string; last: string }>> {
       const out = new Map<string, { first: string; last: string }>();
-      if (addresses.length === 0) return out;
       const wanted = new Set(addresses.map((a) => `${a.tenantId}|${a.ipAddress}`));
-      const rows = await store.db
-        .selectFrom('sign_ins')
-        .select((eb) => [
-          'tenant_id',
-          'ip_address',
-          eb.fn.min('created_at').as('first'),
-          eb.fn.max('created_at').as('last'),
-        ])
-        .where('created_at', '>=', span.from)
-        .where('created_at', '<=', span.to)
-        .where('ingest_batch', '>', range.fromBatch)
-        .where('ingest_batch', '<=', range.toBatch)
-        .where('ip_address', 'in', [...new Set(addresses.map((a) => a.ipAddress))])
-        .where('status_code', '=', 0)
-        .groupBy(['tenant_id', 'ip_address'])
-        .execute();
-      for (const r of rows) {
-        const key = `${r.tenant_id}|${r.ip_address}`;
-        if (wanted.has(key)) out.set(key, { first: String(r.first), last: String(r.last) });
+      for (const merged of mergeAddressSpans(addresses)) {
+        const rows = await store.db
+          .selectFrom('sign_ins')
+          .select((eb) => [
+            'tenant_id',
+            'ip_address',
+            eb.fn.min('created_at').as('first'),
+            eb.fn.max('created_at').as('last'),
+          ])
+          .where('created_at', '>=', merged.from)
+          .where('created_at', '<=', merged.to)
+          .where('ingest_batch', '>', range.fromBatch)
+          .where('ingest_batch', '<=', range.toBatch)
+          .where('status_code', '=', 0)
+          .where((eb) =>
+            eb.or(
+              merged.addresses.map((a) =>
+                eb.and([
+                  ofTenant(a.tenantId),
+                  eb('ip_address', '=', a.ipAddress),
+                  eb('created_at', '>=', a.first),
+                  eb('created_at', '<=', a.last),
+                ]),
+              ),
+            ),
+          )
+          .groupBy(['tenant_id', 'ip_address'])
+          .execute();
+        for (const r of rows) {
+          const key = `${r.tenant_id}|${r.ip_address}`;
+          if (!wanted.has(key)) continue;
+          const first = String(r.first);
+          const last = String(r.last);
+          const seen = out.get(key);
+          if (seen === undefined) out.set(key, { first, last });
+          else {
+            if (first < seen.first) seen.first = first;
+            if (last > seen.last) seen.last = last;
+          }
+        }
       }
       return out;
     },
