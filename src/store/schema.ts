@@ -53,6 +53,12 @@ export interface SignInArrivalTable {
   count: number;
 }
 
+/** Per tenant, the earliest event time of any sign-in stored: where its sign-in history begins. */
+export interface SignInHistoryTable {
+  tenant_id: string;
+  first_created_at: string;
+}
+
 /** Directory audit events. */
 export interface DirectoryAuditTable {
   tenant_id: string;
@@ -354,6 +360,7 @@ export interface Database {
   counters: CounterTable;
   sign_ins: SignInTable;
   sign_in_arrivals: SignInArrivalTable;
+  sign_in_history: SignInHistoryTable;
   directory_audits: DirectoryAuditTable;
   service_principals: ServicePrincipalTable;
   applications: ApplicationTable;

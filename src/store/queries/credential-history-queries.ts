@@ -302,10 +302,9 @@ export function createCredentialHistoryQueries(store: Store) {
         .select((eb) => eb.fn.min('activity_date_time').as('since'))
         .where('tenant_id', '=', tenantId)
         .executeTakeFirst();
-      // The arrivals table is small (a row per batch and principal), unlike the sign-ins themselves.
       const signIns = await db
-        .selectFrom('sign_in_arrivals')
-        .select((eb) => eb.fn.min('first_created_at').as('since'))
+        .selectFrom('sign_in_history')
+        .select('first_created_at as since')
         .where('tenant_id', '=', tenantId)
         .executeTakeFirst();
       return {

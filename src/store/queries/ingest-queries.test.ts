@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Migrator } from 'kysely';
 import { createTestStore, dialects, type TestStore } from '../../../test/support/dialects.ts';
 import type { CredentialChange, DirectoryAudit, SignIn } from '../../domain/index.ts';
+import { migrations } from '../migrations/index.ts';
 import { packSignIns } from '../rows/packed-sign-ins.ts';
+import { createCredentialHistoryQueries } from './credential-history-queries.ts';
 import { createIngestQueries, emptyBatch, INVENTORY_SYNC_ACTOR } from './ingest-queries.ts';
 import { createInventoryQueries } from './inventory-queries.ts';
 import { createLogQueries } from './log-queries.ts';
@@ -160,6 +163,64 @@ for (const dialect of dialects) {
       assert.equal(sp?.displayName, 'contoso-billing-api');
       assert.equal(sp?.source, 'log');
       assert.equal(sp?.kind, 'application');
+    });
+
+    test("each tenant's sign-in history begins at the earliest sign-in stored, however late it came", async () => {
+      const other = '3d9e1f70-6b2a-4c85-9e14-7a0f2c6b8d31';
+      const ingest = createIngestQueries(t.store);
+      const history = createCredentialHistoryQueries(t.store);
+      const write = (signIns: SignIn[], now: string) => {
+        const b = emptyBatch();
+        b.signIns = packSignIns(signIns);
+        return ingest.writeBatch(b, now);
+      };
+      const start = (await history.historySince(TENANT)).signIns;
+      assert.ok(
+        start !== null && start > '2026-10-01T08:00:00.000Z',
+        'the earlier test stored later sign-ins',
+      );
+      await write([signIn('h-1', '2026-10-01T08:00:00.000Z', '20.190.128.4')], '2026-11-26T13:00:00.000Z');
+      assert.equal((await history.historySince(TENANT)).signIns, '2026-10-01T08:00:00.000Z');
+      await write(
+        [
+          signIn('h-2', '2026-10-20T08:00:00.000Z', '20.190.128.4'),
+          { ...signIn('h-3', '2026-09-15T08:00:00.000Z', '20.190.128.4'), tenantId: other },
+        ],
+        '2026-11-26T13:00:01.000Z',
+      );
+      assert.equal(
+        (await history.historySince(TENANT)).signIns,
+        '2026-10-01T08:00:00.000Z',
+        'a later sign-in leaves the start where it was',
+      );
+      assert.equal((await history.historySince(other)).signIns, '2026-09-15T08:00:00.000Z', 'tenants apart');
+      await write([signIn('h-4', '2026-08-31T23:59:59.000Z', '20.190.128.4')], '2026-11-26T13:00:02.000Z');
+      assert.equal(
+        (await history.historySince(TENANT)).signIns,
+        '2026-08-31T23:59:59.000Z',
+        'old history imported late',
+      );
+
+      // A store that had sign-ins before the history was kept gets it from what arrived.
+      const migrator = new Migrator({
+        db: t.store.db,
+        provider: { getMigrations: async () => migrations },
+        migrationTableName: 'vigil_migrations',
+        migrationLockTableName: 'vigil_migrations_lock',
+        ...(t.store.openOptions.databaseSchema
+          ? { migrationTableSchema: t.store.openOptions.databaseSchema }
+          : {}),
+      });
+      const down = await migrator.migrateDown();
+      assert.equal(down.error, undefined);
+      assert.deepEqual(
+        down.results?.map((r) => r.migrationName),
+        ['2026-11-27-0013-sign-in-history'],
+        'this test undoes the newest migration only',
+      );
+      await t.store.migrate();
+      assert.equal((await history.historySince(TENANT)).signIns, '2026-08-31T23:59:59.000Z');
+      assert.equal((await history.historySince(other)).signIns, '2026-09-15T08:00:00.000Z');
     });
 
     test('credential additions and removals from audit events keep the inventory current', async () => {

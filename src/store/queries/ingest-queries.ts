@@ -101,6 +101,27 @@ function arrivals(packs: readonly PackedSignIns[], batch: number): SignInArrival
   return [...byPrincipal.values()];
 }
 
+/** Moves each tenant's start of sign-in history back to the earliest sign-in the batch brought. */
+async function extendHistory(trx: Kysely<Database>, arrived: readonly SignInArrivalTable[]): Promise<void> {
+  const earliest = new Map<string, string>();
+  for (const a of arrived) {
+    const known = earliest.get(a.tenant_id);
+    if (known === undefined || a.first_created_at < known) earliest.set(a.tenant_id, a.first_created_at);
+  }
+  for (const [tenantId, at] of earliest) {
+    await trx
+      .insertInto('sign_in_history')
+      .values({ tenant_id: tenantId, first_created_at: at })
+      .onConflict((oc) =>
+        oc
+          .column('tenant_id')
+          .doUpdateSet({ first_created_at: at })
+          .where('sign_in_history.first_created_at', '>', at),
+      )
+      .execute();
+  }
+}
+
 /** Inventory sync marks credentials missing from a fresh inventory object as removed, by this actor. */
 export const INVENTORY_SYNC_ACTOR = 'inventory sync';
 
@@ -399,13 +420,16 @@ export function createIngestQueries(store: Store) {
           );
         }
         // A batch of nothing but duplicates brought nothing new to process.
-        if (storedSignIns > 0)
+        if (storedSignIns > 0) {
+          const arrived = arrivals(packs, seq);
           await insertRows(
             trx,
             'sign_in_arrivals',
             ['ingest_batch', 'tenant_id', 'service_principal_id'],
-            arrivals(packs, seq),
+            arrived,
           );
+          await extendHistory(trx, arrived);
+        }
         const audits = batch.audits.map((a) => auditToRow(a.audit, seq));
         const storedAudits = await insertRows(trx, 'directory_audits', ['tenant_id', 'id'], audits);
         await queueExports(trx, packs, audits);
