@@ -139,6 +139,9 @@ async function detect(
     .orderBy('service_principal_id')
     .execute();
 
+  // What password spray must look around: the principals' spans hold every new sign-in.
+  const arrivalSpans = arrivals.map((a) => ({ from: String(a.first), to: String(a.last) }));
+
   // A large run spreads its scan over worker threads, started now so that they load while this thread
   // works out the baselines and the credential changes around the new sign-ins.
   const workers = startWorkers(arrivals.reduce((n, a) => n + Number(a.count), 0));
@@ -225,7 +228,7 @@ async function detect(
   if (scanFrom !== null && scanTo !== null) {
     const range = { fromBatch: from, toBatch: to, from: scanFrom, to: scanTo };
     if (workers !== null) {
-      spray = detectPasswordSpray(store, { fromBatch: from, toBatch: to });
+      spray = detectPasswordSpray(store, { fromBatch: from, toBatch: to }, { arrivals: arrivalSpans });
       const shards = shardPrincipals(incremental, (i) => newSignIns.get(i) ?? 0, workers.count);
       const scanned = await workers.scan(shards, range, indicators);
       result.scanWorkers = shards.length;
@@ -271,7 +274,8 @@ async function detect(
     string,
     { tenantId: string; principalId: string; candidates: DetectionCandidate[] }
   >();
-  const sprayed = await (spray ?? detectPasswordSpray(store, { fromBatch: from, toBatch: to }));
+  const sprayed = await (spray ??
+    detectPasswordSpray(store, { fromBatch: from, toBatch: to }, { arrivals: arrivalSpans }));
   for (const [key, candidates] of [...credentialRun.byPrincipal, ...sprayed]) {
     const [tenantId, principalId] = key.split('|') as [string, string];
     const run = byKey.get(key);

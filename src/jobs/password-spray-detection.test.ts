@@ -71,8 +71,16 @@ async function write(t: TestStore, signIns: SignIn[]): Promise<number> {
   return (await createIngestQueries(t.store).writeBatch(batch, '2026-11-08T00:00:00.000Z')).batch;
 }
 
-/** Imports the files in the given groups, running detection after each group. */
-async function run(dialect: 'sqlite' | 'postgres', groups: string[][]): Promise<Outcome> {
+/**
+ * Imports the files in the given groups, running detection after each group. With `perPrincipal`,
+ * the run is given the event-time span of each principal's new sign-ins, as a detection pass has
+ * them, instead of reading the batches' spans.
+ */
+async function run(
+  dialect: 'sqlite' | 'postgres',
+  groups: string[][],
+  perPrincipal = false,
+): Promise<Outcome> {
   const t = await createTestStore(dialect);
   try {
     const outcome: Outcome = new Map();
@@ -80,7 +88,22 @@ async function run(dialect: 'sqlite' | 'postgres', groups: string[][]): Promise<
     for (const group of groups) {
       let last = watermark;
       for (const day of group) last = await write(t, FILES[day]!);
-      record(outcome, await detectPasswordSpray(t.store, { fromBatch: watermark, toBatch: last }));
+      const range = { fromBatch: watermark, toBatch: last };
+      const arrivals = perPrincipal
+        ? (
+            await t.store.db
+              .selectFrom('sign_in_arrivals')
+              .select((eb) => [
+                eb.fn.min('first_created_at').as('from'),
+                eb.fn.max('last_created_at').as('to'),
+              ])
+              .where('ingest_batch', '>', watermark)
+              .where('ingest_batch', '<=', last)
+              .groupBy(['tenant_id', 'service_principal_id'])
+              .execute()
+          ).map((a) => ({ from: String(a.from), to: String(a.to) }))
+        : undefined;
+      record(outcome, await detectPasswordSpray(t.store, range, arrivals ? { arrivals } : {}));
       watermark = last;
     }
     return outcome;
@@ -112,6 +135,17 @@ for (const dialect of dialects) {
       assert.deepEqual(late, together, 'the first half of the spray imported a day late');
       const reversed = await run(dialect, [['2026-11-07'], ['2026-11-06'], ['2026-11-05']]);
       assert.deepEqual(reversed, together, 'the successes stored before the spray that explains them');
+      for (const groups of [
+        [['2026-11-05', '2026-11-06', '2026-11-07']],
+        [['2026-11-05'], ['2026-11-06'], ['2026-11-07']],
+        [['2026-11-07'], ['2026-11-06'], ['2026-11-05']],
+      ]) {
+        assert.deepEqual(
+          await run(dialect, groups, true),
+          together,
+          `given each principal's span instead of each batch's: ${JSON.stringify(groups)}`,
+        );
+      }
     });
 
     test('a run over everyday traffic finds nothing', async () => {
@@ -123,6 +157,21 @@ for (const dialect of dialects) {
         ]);
         assert.deepEqual(await detectPasswordSpray(t.store, { fromBatch: 0, toBatch: last }), new Map());
         assert.deepEqual(await detectPasswordSpray(t.store, { fromBatch: last, toBatch: last }), new Map());
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    test('given spans are what a run looks around: none given, none looked at', async () => {
+      const t = await createTestStore(dialect);
+      try {
+        const last = await write(t, [...FILES['2026-11-05']!, ...FILES['2026-11-06']!]);
+        const range = { fromBatch: 0, toBatch: last };
+        const read = await detectPasswordSpray(t.store, range);
+        assert.equal(read.size, 13, 'twelve principals targeted, one more whose secret worked');
+        assert.deepEqual(await detectPasswordSpray(t.store, range, { arrivals: [] }), new Map());
+        const spray = { from: '2026-11-05T23:30:00.000Z', to: '2026-11-06T14:00:00.000Z' };
+        assert.deepEqual(await detectPasswordSpray(t.store, range, { arrivals: [spray] }), read);
       } finally {
         await t.cleanup();
       }

@@ -9,7 +9,13 @@ import {
 } from '../detections/password-spray/index.ts';
 import type { SignIn } from '../domain/index.ts';
 import type { Store } from '../store/open-store.ts';
-import { type BatchRange, createSprayQueries, type TenantAddress } from '../store/queries/spray-queries.ts';
+import {
+  type BatchRange,
+  createSprayQueries,
+  mergeTimeSpans,
+  type TenantAddress,
+  type TimeSpan,
+} from '../store/queries/spray-queries.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -45,6 +51,16 @@ function byTime(a: SignIn, b: SignIn): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** How a spray run is asked. */
+export interface SprayRunOptions {
+  parameters?: PasswordSprayParameters;
+  /**
+   * Event-time spans that together hold every sign-in the batches brought (per principal, say), when
+   * the caller has them: the run then skips reading them. Wider spans only widen what is looked at.
+   */
+  arrivals?: readonly TimeSpan[];
+}
+
 /**
  * Password spray detection over the ingest batches of a range, keyed `tenant|principal`.
  *
@@ -58,8 +74,9 @@ function byTime(a: SignIn, b: SignIn): number {
 export async function detectPasswordSpray(
   store: Store,
   range: BatchRange,
-  parameters: PasswordSprayParameters = passwordSprayDetection.defaultParameters,
+  options: SprayRunOptions = {},
 ): Promise<Map<string, DetectionCandidate[]>> {
+  const parameters = options.parameters ?? passwordSprayDetection.defaultParameters;
   const out = new Map<string, DetectionCandidate[]>();
   if (range.toBatch <= range.fromBatch) return out;
   const q = createSprayQueries(store);
@@ -76,7 +93,10 @@ export async function detectPasswordSpray(
     work.set(key, w);
   };
 
-  for (const span of await q.arrivalSpans(range, horizon + 2 * window)) {
+  const gap = horizon + 2 * window;
+  const spans =
+    options.arrivals === undefined ? await q.arrivalSpans(range, gap) : mergeTimeSpans(options.arrivals, gap);
+  for (const span of spans) {
     // Failures around the span that could form a spray with new failures in it, or precede new
     // successes by up to the horizon. Counting over the whole span is coarser than any window, so no
     // spray is missed; the detection decides precisely.

@@ -39,6 +39,19 @@ function ofTenant(tenantId: string) {
   return sql<boolean>`(tenant_id || '') = ${tenantId}`;
 }
 
+/** Time spans in order, merged where they lie `gapMs` apart or closer. */
+export function mergeTimeSpans(spans: readonly TimeSpan[], gapMs: number): TimeSpan[] {
+  const sorted = [...spans].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  const merged: TimeSpan[] = [];
+  for (const s of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && Date.parse(s.from) - Date.parse(last.to) <= gapMs) {
+      if (s.to > last.to) last.to = s.to;
+    } else merged.push({ ...s });
+  }
+  return merged;
+}
+
 /** Address spans merged where they overlap or touch, with the addresses of each, in time order. */
 function mergeAddressSpans(
   addresses: readonly AddressSpan[],
@@ -75,17 +88,10 @@ export function createSprayQueries(store: Store) {
         .where('ingest_batch', '<=', range.toBatch)
         .groupBy('ingest_batch')
         .execute();
-      const spans = rows
-        .map((r) => ({ from: String(r.first), to: String(r.last) }))
-        .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
-      const merged: TimeSpan[] = [];
-      for (const s of spans) {
-        const last = merged[merged.length - 1];
-        if (last && Date.parse(s.from) - Date.parse(last.to) <= mergeGapMs) {
-          if (s.to > last.to) last.to = s.to;
-        } else merged.push({ ...s });
-      }
-      return merged;
+      return mergeTimeSpans(
+        rows.map((r) => ({ from: String(r.first), to: String(r.last) })),
+        mergeGapMs,
+      );
     },
 
     /**
