@@ -75,6 +75,19 @@ function mergeAddressSpans(
  * sign-ins; successful ones only for one address at a time, once its failures showed a spray.
  */
 export function createSprayQueries(store: Store) {
+  /** Per tenant and address (once grouped), the first and last event time of the rows in the span. */
+  const addressSpansIn = (span: TimeSpan) =>
+    store.db
+      .selectFrom('sign_ins')
+      .select((eb) => [
+        'tenant_id',
+        'ip_address',
+        eb.fn.min('created_at').as('first'),
+        eb.fn.max('created_at').as('last'),
+      ])
+      .where('created_at', '>=', span.from)
+      .where('created_at', '<=', span.to);
+
   return {
     /**
      * The event-time spans the batches brought, one per batch, merged where they lie closer than
@@ -105,16 +118,7 @@ export function createSprayQueries(store: Store) {
       codes: readonly number[],
       minTargets: number,
     ): Promise<AddressSpan[]> {
-      const rows = await store.db
-        .selectFrom('sign_ins')
-        .select((eb) => [
-          'tenant_id',
-          'ip_address',
-          eb.fn.min('created_at').as('first'),
-          eb.fn.max('created_at').as('last'),
-        ])
-        .where('created_at', '>=', span.from)
-        .where('created_at', '<=', span.to)
+      const rows = await addressSpansIn(span)
         .where(FAILED)
         .where('status_code', 'in', [...codes])
         .where('ip_address', 'is not', null)
@@ -137,16 +141,7 @@ export function createSprayQueries(store: Store) {
       span: TimeSpan,
       codes: readonly number[],
     ): Promise<AddressSpan[]> {
-      const rows = await store.db
-        .selectFrom('sign_ins')
-        .select((eb) => [
-          'tenant_id',
-          'ip_address',
-          eb.fn.min('created_at').as('first'),
-          eb.fn.max('created_at').as('last'),
-        ])
-        .where('created_at', '>=', span.from)
-        .where('created_at', '<=', span.to)
+      const rows = await addressSpansIn(span)
         .where(FAILED)
         .where('ingest_batch', '>', range.fromBatch)
         .where('ingest_batch', '<=', range.toBatch)
@@ -174,18 +169,8 @@ export function createSprayQueries(store: Store) {
       range: BatchRange,
     ): Promise<Map<string, { first: string; last: string }>> {
       const out = new Map<string, { first: string; last: string }>();
-      const wanted = new Set(addresses.map((a) => `${a.tenantId}|${a.ipAddress}`));
       for (const merged of mergeAddressSpans(addresses)) {
-        const rows = await store.db
-          .selectFrom('sign_ins')
-          .select((eb) => [
-            'tenant_id',
-            'ip_address',
-            eb.fn.min('created_at').as('first'),
-            eb.fn.max('created_at').as('last'),
-          ])
-          .where('created_at', '>=', merged.from)
-          .where('created_at', '<=', merged.to)
+        const rows = await addressSpansIn(merged)
           .where('ingest_batch', '>', range.fromBatch)
           .where('ingest_batch', '<=', range.toBatch)
           .where('status_code', '=', 0)
@@ -205,7 +190,6 @@ export function createSprayQueries(store: Store) {
           .execute();
         for (const r of rows) {
           const key = `${r.tenant_id}|${r.ip_address}`;
-          if (!wanted.has(key)) continue;
           const first = String(r.first);
           const last = String(r.last);
           const seen = out.get(key);
