@@ -176,9 +176,11 @@ for (const dialect of dialects) {
         'the certificate is held, by its thumbprint',
       );
 
-      // The old credentials, each named in the dialog before anything is removed.
+      // The old credentials still held, each named in the dialog before anything is removed. The plan
+      // also lists those already removed (a rotation since the detection), which are not offered.
       const plan = await tenant.get<{ steps: PlanStep[] }>(`${RISKY}/${id}/remediation`, admin);
-      const old = plan.steps.find((s) => s.name === 'removeOldCredentials')?.credentials ?? [];
+      const planned = plan.steps.find((s) => s.name === 'removeOldCredentials')?.credentials ?? [];
+      const old = planned.filter((c) => c.removedDateTime === null);
       assert.ok(old.length > 0, 'the plan has credentials to remove');
       await step(section, 'removeOldCredentials')
         .getByRole('button', { name: `Remove the old credentials (${old.length})` })
