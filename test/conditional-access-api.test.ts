@@ -376,7 +376,7 @@ for (const dialect of dialects) {
       let signIns: Record<string, unknown>[] = [];
       for (
         let i = 0;
-        i < 40 && !signIns.some((s) => (s.status as { errorCode: number }).errorCode === 53003);
+        i < 300 && !signIns.some((s) => (s.status as { errorCode: number }).errorCode === 53003);
         i++
       ) {
         await new Promise((r) => setTimeout(r, 100));

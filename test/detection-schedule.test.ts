@@ -32,7 +32,7 @@ test('the schedule inside the server finds what was pushed, once, and stops clea
       workloadSignIn({ id: 's1', createdAt: '2026-11-26T10:00:00.000Z', ipAddress: '11.22.33.44' }),
     ]);
     await createIngestQueries(t.store).writeBatch(batch, '2026-11-27T00:00:00.000Z');
-    for (let i = 0; i < 100 && runs.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 1000 && runs.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 200));
     await schedule.stop();
     assert.equal(runs.length, 1, 'one run found the new sign-in; later runs had nothing new');

@@ -97,7 +97,7 @@ describe('TAXII polling from the command line and inside the server', () => {
         onPoll: (r) => polls.push(r),
         onError: (name, err) => errors.push([name, (err as Error).message]),
       });
-      for (let i = 0; i < 100 && polls.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 1000 && polls.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       await new Promise((r) => setTimeout(r, 200));
       await schedule.stop();
       assert.equal(polls.length, 1, 'polled once; not due again for an hour');
