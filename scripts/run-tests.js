@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and test/ with node's test runner. Node 20's `--test` expands no
-// globs, so the file list is built here. Extra arguments are passed to node (e.g. a file filter).
+// Runs every *.test.ts under src/ and test/ with node's test runner, after building dist/ for the
+// `vigil` processes the tests start. Node 20's `--test` expands no globs, so the file list is built
+// here. Extra arguments filter the files by path.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,10 +30,23 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// The tests start `vigil` as a child process hundreds of times. From the sources, every start
+// compiles each module it loads again (about a second more per process); so the build is made fresh
+// here and the children run it. A test file run on its own, without this script, starts them from
+// the sources, since its build may be stale.
+const build = spawnSync(
+  process.execPath,
+  ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'],
+  { stdio: 'inherit' },
+);
+if (build.status !== 0) {
+  console.error('the build failed: the tests run the compiled `vigil`, so they do not start');
+  process.exit(1);
+}
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', VIGIL_TEST_FRESH_BUILD: '1' } },
 );
 await dropTestSchemas();
 process.exit(result.status ?? 1);

@@ -12,6 +12,10 @@ export interface VigilRun {
   stderr: string;
 }
 
+// The compiled build when the test runner has just made it (scripts/run-tests.js), else the sources:
+// a build left from earlier may not match them.
+const FROM_SOURCE = process.env.VIGIL_TEST_FRESH_BUILD === '1' ? '0' : '1';
+
 /** Starts `vigil <args>` with extra environment; the caller decides when it ends. */
 export function startVigil(
   args: string[],
@@ -19,7 +23,7 @@ export function startVigil(
   input?: Buffer | string,
 ): ChildProcess {
   const child = spawn(process.execPath, [VIGIL_BIN, ...args], {
-    env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', VIGIL_FROM_SOURCE: '1', ...env },
+    env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', VIGIL_FROM_SOURCE: FROM_SOURCE, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   if (input !== undefined) child.stdin?.end(input);
