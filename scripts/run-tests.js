@@ -34,11 +34,9 @@ if (files.length === 0) {
 // compiles each module it loads again (about a second more per process); so the build is made fresh
 // here and the children run it. A test file run on its own, without this script, starts them from
 // the sources, since its build may be stale.
-const build = spawnSync(
-  process.execPath,
-  ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'],
-  { stdio: 'inherit' },
-);
+const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+  stdio: 'inherit',
+});
 if (build.status !== 0) {
   console.error('the build failed: the tests run the compiled `vigil`, so they do not start');
   process.exit(1);
