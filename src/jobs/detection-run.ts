@@ -72,9 +72,10 @@ async function counter(db: Kysely<Database>, name: string): Promise<number> {
  * The new sign-ins are read once, in event-time order, and each is handed to its principal's open
  * evaluations; so every principal's sign-ins are evaluated in event-time order with nothing but
  * baselines held in memory. A large run shares the principals among scan workers (`options`), each
- * reading its share on its own connection; principals are independent, so the result is the same. A principal whose new records are older than what its
- * baseline has learned (they arrived late) is replayed from an empty baseline over its whole history,
- * so the outcome is the same as if every record had arrived in order. Detection ids come from dedupe
+ * reading its share on its own connection; principals are independent, so the result is the same.
+ * A principal whose new records are older than what its baseline has learned (they arrived late) is
+ * replayed from an empty baseline over its whole history, so the outcome is the same as if every
+ * record had arrived in order. Detection ids come from dedupe
  * keys: running again over the same data changes nothing.
  */
 export async function runDetections(
@@ -221,7 +222,8 @@ async function detect(
   for (const inputs of byTenant.values()) {
     for (const input of inputs.values()) (input.replay ? replays : incremental).push(input);
   }
-  // Password spray needs only the batch range: it runs while scan workers read, after the scan otherwise.
+  // Password spray needs only the batch range and the arrivals' spans: it runs while scan workers read,
+  // after the scan otherwise.
   let spray: ReturnType<typeof detectPasswordSpray> | null = null;
   const intel = threatIntelContext(indicators);
   let runs: PrincipalRun[] = [];
@@ -241,10 +243,11 @@ async function detect(
     }
   }
   // Replays: each such principal's whole history, alone.
+  const scans = createSignInScanQueries(store);
   for (const input of replays) {
     const run = openPrincipalRun(input, intel);
     result.replayed++;
-    result.signIns += await createSignInScanQueries(store).historyOf(run.tenantId, run.principalId, to, (s) =>
+    result.signIns += await scans.historyOf(run.tenantId, run.principalId, to, (s) =>
       feedPrincipalRun(run, s),
     );
     finishPrincipalRun(run);
@@ -262,7 +265,7 @@ async function detect(
     });
   }
   result.principals = toSave.length;
-  await fillSignInDetails(store, runs);
+  await fillSignInDetails(scans, runs);
   const evaluated = performance.now();
   result.timings.evaluateMs = Math.round(evaluated - started);
 
@@ -345,8 +348,10 @@ async function detect(
  * Sign-ins are scanned without the details only detections show (city, state, request and
  * correlation ids); the first sign-in of each finding gets them from the store.
  */
-async function fillSignInDetails(store: Store, runs: readonly PrincipalRun[]): Promise<void> {
-  const scans = createSignInScanQueries(store);
+async function fillSignInDetails(
+  scans: ReturnType<typeof createSignInScanQueries>,
+  runs: readonly PrincipalRun[],
+): Promise<void> {
   const byTenant = new Map<string, DetectionCandidate[]>();
   for (const run of runs) {
     for (const c of run.candidates) {

@@ -4,7 +4,7 @@ import { createTestStore, dialects, type TestStore } from '../../test/support/di
 import type { DetectionCandidate } from '../detections/detection.ts';
 import { detectionId } from '../risk/detection-id.ts';
 import { createRiskQueries } from '../store/queries/risk-queries.ts';
-import { recordFindings } from './record-detections.ts';
+import { type Finding, recordFindings } from './record-detections.ts';
 
 const TENANT = '6c1f4e2a-9b3d-4f7e-8a21-5d0c3b7e9f14';
 const A = 'b82f5c17-6d4e-4a39-8c1b-0e7a3f9d2c58';
@@ -35,22 +35,21 @@ for (const dialect of dialects) {
       t = await createTestStore(dialect);
     });
     after(async () => t.cleanup());
+    /** Records the findings in one transaction, as a detection pass does. */
+    const record = (at: string, ...findings: Finding[]) => {
+      const risk = createRiskQueries(t.store);
+      return risk.transaction((trx) => recordFindings(trx, risk, findings, at));
+    };
 
     test('new findings are stored and raise each principal once; a key found twice is one detection with the later evidence', async () => {
       const risk = createRiskQueries(t.store);
       const first = candidate(A, '2026-11-20T09:00:00.000Z', 'medium', 'a new ASN');
       const again = candidate(A, '2026-11-20T09:00:00.000Z', 'high', 'a new ASN and a new country');
       const other = candidate(B, '2026-11-20T10:00:00.000Z', 'high', 'a new country');
-      const fresh = await risk.transaction((trx) =>
-        recordFindings(
-          trx,
-          risk,
-          [
-            { tenantId: TENANT, principalId: A, candidates: [first, again], privileged: false },
-            { tenantId: TENANT, principalId: B, candidates: [other], privileged: false },
-          ],
-          NOW,
-        ),
+      const fresh = await record(
+        NOW,
+        { tenantId: TENANT, principalId: A, candidates: [first, again], privileged: false },
+        { tenantId: TENANT, principalId: B, candidates: [other], privileged: false },
       );
       assert.deepEqual(fresh, [[true, false], [true]]);
 
@@ -93,16 +92,10 @@ for (const dialect of dialects) {
         .execute();
       const refreshed = candidate(B, '2026-11-20T10:00:00.000Z', 'medium', 'a new country, explained again');
       const unchanged = candidate(A, '2026-11-20T09:00:00.000Z', 'high', 'a new ASN and a new country');
-      const fresh = await risk.transaction((trx) =>
-        recordFindings(
-          trx,
-          risk,
-          [
-            { tenantId: TENANT, principalId: B, candidates: [refreshed], privileged: false },
-            { tenantId: TENANT, principalId: A, candidates: [unchanged], privileged: false },
-          ],
-          LATER,
-        ),
+      const fresh = await record(
+        LATER,
+        { tenantId: TENANT, principalId: B, candidates: [refreshed], privileged: false },
+        { tenantId: TENANT, principalId: A, candidates: [unchanged], privileged: false },
       );
       assert.deepEqual(fresh, [[false], [false]]);
       const row = await t.store.db

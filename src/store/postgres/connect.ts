@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { InsertIgnore, ScanRows, StoreCapabilities, UpsertRows } from '../capabilities.ts';
+import { conflictClause } from '../conflict-clause.ts';
 import type { Database } from '../schema.ts';
 
 const SCAN_PAGE_ROWS = 10_000;
@@ -57,15 +58,7 @@ export async function connectPostgres(
         .insertInto(table)
         // biome-ignore lint/suspicious/noExplicitAny: rows are built from the typed column list
         .values(rows as any)
-        .onConflict((oc) => {
-          // biome-ignore lint/suspicious/noExplicitAny: conflict columns are checked by the callers' signatures
-          const target = oc.columns(conflictColumns as any);
-          if (update === null) return target.doNothing();
-          return target.doUpdateSet(
-            // biome-ignore lint/suspicious/noExplicitAny: update columns are checked by the callers' signatures
-            Object.fromEntries(update.map((c) => [c, sql.ref(`excluded.${c}`)])) as any,
-          );
-        })
+        .onConflict(conflictClause(conflictColumns, update))
         .executeTakeFirst();
       written += Number(result.numInsertedOrUpdatedRows ?? 0);
     }

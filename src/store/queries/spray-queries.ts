@@ -39,35 +39,33 @@ function ofTenant(tenantId: string) {
   return sql<boolean>`(tenant_id || '') = ${tenantId}`;
 }
 
-/** Time spans in order, merged where they lie `gapMs` apart or closer. */
-export function mergeTimeSpans(spans: readonly TimeSpan[], gapMs: number): TimeSpan[] {
-  const sorted = [...spans].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
-  const merged: TimeSpan[] = [];
-  for (const s of sorted) {
+/**
+ * The items' time spans merged where they overlap or lie `gapMs` apart or closer, in time order, each
+ * with the items it holds. Items whose span is empty (ends before it begins) are left out.
+ */
+function mergeSpansOf<T>(
+  items: readonly T[],
+  spanOf: (item: T) => TimeSpan,
+  gapMs: number,
+): (TimeSpan & { items: T[] })[] {
+  const spans = items
+    .map((item) => ({ ...spanOf(item), items: [item] }))
+    .filter((s) => s.from <= s.to)
+    .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  const merged: (TimeSpan & { items: T[] })[] = [];
+  for (const s of spans) {
     const last = merged[merged.length - 1];
-    if (last && Date.parse(s.from) - Date.parse(last.to) <= gapMs) {
+    if (last !== undefined && Date.parse(s.from) - Date.parse(last.to) <= gapMs) {
       if (s.to > last.to) last.to = s.to;
-    } else merged.push({ ...s });
+      last.items.push(...s.items);
+    } else merged.push(s);
   }
   return merged;
 }
 
-/** Address spans merged where they overlap or touch, with the addresses of each, in time order. */
-function mergeAddressSpans(
-  addresses: readonly AddressSpan[],
-): { from: string; to: string; addresses: AddressSpan[] }[] {
-  const sorted = addresses
-    .filter((a) => a.first <= a.last)
-    .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
-  const merged: { from: string; to: string; addresses: AddressSpan[] }[] = [];
-  for (const a of sorted) {
-    const last = merged[merged.length - 1];
-    if (last !== undefined && a.first <= last.to) {
-      if (a.last > last.to) last.to = a.last;
-      last.addresses.push(a);
-    } else merged.push({ from: a.first, to: a.last, addresses: [a] });
-  }
-  return merged;
+/** Time spans in order, merged where they lie `gapMs` apart or closer. */
+export function mergeTimeSpans(spans: readonly TimeSpan[], gapMs: number): TimeSpan[] {
+  return mergeSpansOf(spans, (s) => s, gapMs).map(({ from, to }) => ({ from, to }));
 }
 
 /**
@@ -158,8 +156,8 @@ export function createSprayQueries(store: Store) {
     },
 
     /**
-     * Per address (`tenant|address`), the event-time span of its successful sign-ins new in the
-     * batches, looking only between each address's `first` and `last`; addresses with none are left
+     * Per address (`tenant|address`, each given once), the event-time span of its successful sign-ins
+     * new in the batches, looking only between the address's `first` and `last`; addresses with none are left
      * out. Successful sign-ins have no index by address, so a read walks every sign-in of its time
      * span: the addresses' spans are merged where they overlap and each merged span is read once for
      * all its addresses, each address still only within its own.
@@ -169,14 +167,15 @@ export function createSprayQueries(store: Store) {
       range: BatchRange,
     ): Promise<Map<string, { first: string; last: string }>> {
       const out = new Map<string, { first: string; last: string }>();
-      for (const merged of mergeAddressSpans(addresses)) {
+      const spanOf = (a: AddressSpan) => ({ from: a.first, to: a.last });
+      for (const merged of mergeSpansOf(addresses, spanOf, 0)) {
         const rows = await addressSpansIn(merged)
           .where('ingest_batch', '>', range.fromBatch)
           .where('ingest_batch', '<=', range.toBatch)
           .where('status_code', '=', 0)
           .where((eb) =>
             eb.or(
-              merged.addresses.map((a) =>
+              merged.items.map((a) =>
                 eb.and([
                   ofTenant(a.tenantId),
                   eb('ip_address', '=', a.ipAddress),
@@ -189,15 +188,8 @@ export function createSprayQueries(store: Store) {
           .groupBy(['tenant_id', 'ip_address'])
           .execute();
         for (const r of rows) {
-          const key = `${r.tenant_id}|${r.ip_address}`;
-          const first = String(r.first);
-          const last = String(r.last);
-          const seen = out.get(key);
-          if (seen === undefined) out.set(key, { first, last });
-          else {
-            if (first < seen.first) seen.first = first;
-            if (last > seen.last) seen.last = last;
-          }
+          // An address stands in one merged span only, so each key is found once.
+          out.set(`${r.tenant_id}|${r.ip_address}`, { first: String(r.first), last: String(r.last) });
         }
       }
       return out;

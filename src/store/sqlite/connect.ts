@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type CompiledQuery, Kysely, SqliteDialect, sql } from 'kysely';
 import type { InsertIgnore, ScanRows, StoreCapabilities, UpsertRows } from '../capabilities.ts';
+import { conflictClause } from '../conflict-clause.ts';
 import type { Database } from '../schema.ts';
 
 // Rows handed over at once by scanRows. Small, because a page stays alive while it is evaluated: a
@@ -58,15 +59,7 @@ export function connectSqlite(url: string): { db: Kysely<Database>; capabilities
         .insertInto(table)
         // biome-ignore lint/suspicious/noExplicitAny: a placeholder row only fixes the column order
         .values(placeholder as any)
-        .onConflict((oc) => {
-          // biome-ignore lint/suspicious/noExplicitAny: conflict columns are checked by the callers' signatures
-          const target = oc.columns(conflictColumns as any);
-          if (update === null) return target.doNothing();
-          return target.doUpdateSet(
-            // biome-ignore lint/suspicious/noExplicitAny: update columns are checked by the callers' signatures
-            Object.fromEntries(update.map((c) => [c, sql.ref(`excluded.${c}`)])) as any,
-          );
-        })
+        .onConflict(conflictClause(conflictColumns, update))
         .compile();
       stmt = raw.prepare(compiled.sql);
       prepared.set(key, stmt);
