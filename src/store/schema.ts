@@ -59,6 +59,39 @@ export interface SignInHistoryTable {
   first_created_at: string;
 }
 
+/** A text value that sign_in_scan rows hold as a number (tenant, principal, network owner, client…). */
+export interface SignInValueTable {
+  code: number;
+  value: string;
+}
+
+/**
+ * What detection passes read of a sign-in, in a narrow row: the text columns that repeat are codes
+ * into sign_in_values (see migration 0014). Written by ingest with the sign-in.
+ */
+export interface SignInScanTable {
+  created_at: string;
+  ingest_batch: number;
+  tenant: number;
+  principal: number;
+  id: string;
+  /** 1 for a managed identity's sign-in. */
+  managed_identity: number;
+  status_code: number;
+  ip_address: string | null;
+  asn: number | null;
+  as_org: number | null;
+  country: number | null;
+  hosting: number | null;
+  hosting_provider: number | null;
+  resource_id: number | null;
+  user_agent: number | null;
+  credential_type: number | null;
+  credential_key_id: number | null;
+  federated_credential_id: number | null;
+  credential_thumbprint: number | null;
+}
+
 /** Directory audit events. */
 export interface DirectoryAuditTable {
   tenant_id: string;
@@ -361,6 +394,8 @@ export interface Database {
   sign_ins: SignInTable;
   sign_in_arrivals: SignInArrivalTable;
   sign_in_history: SignInHistoryTable;
+  sign_in_values: SignInValueTable;
+  sign_in_scan: SignInScanTable;
   directory_audits: DirectoryAuditTable;
   service_principals: ServicePrincipalTable;
   applications: ApplicationTable;

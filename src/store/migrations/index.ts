@@ -11,6 +11,7 @@ import { conditionalAccess } from './2026-11-27-0010-conditional-access.ts';
 import { exportOutbox } from './2026-11-27-0011-export-outbox.ts';
 import { credentialActions } from './2026-11-27-0012-credential-actions.ts';
 import { signInHistory } from './2026-11-27-0013-sign-in-history.ts';
+import { signInScan } from './2026-11-27-0014-sign-in-scan.ts';
 
 /** Every migration, by name; names sort in the order they apply. An explicit list: no directory scanning. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0011-export-outbox': exportOutbox,
   '2026-11-27-0012-credential-actions': credentialActions,
   '2026-11-27-0013-sign-in-history': signInHistory,
+  '2026-11-27-0014-sign-in-scan': signInScan,
 };

@@ -31,7 +31,8 @@ export async function connectPostgres(
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // Multi-row statements of as many rows as the parameter cap allows; on conflict nothing, or the
-  // update columns set from the row that conflicted. Says how many rows were inserted or updated.
+  // update columns set from the row that conflicted. Says how many rows were inserted or updated, and
+  // which to `onWritten`: the statement then returns the conflict columns of the rows it wrote.
   const writeRows = async (
     trx: Kysely<Database>,
     table: keyof Database & string,
@@ -40,6 +41,7 @@ export async function connectPostgres(
     update: readonly string[] | null,
     values: readonly unknown[],
     constants: Record<string, unknown>,
+    onWritten?: (row: number) => void,
   ): Promise<number> => {
     const n = columns.length;
     if (values.length === 0 || n === 0) return 0;
@@ -54,18 +56,42 @@ export async function connectPostgres(
         for (let i = 0; i < n; i++) row[columns[i]!] = values[k + i];
         rows.push(row);
       }
-      const result = await trx
+      const insert = trx
         .insertInto(table)
         // biome-ignore lint/suspicious/noExplicitAny: rows are built from the typed column list
         .values(rows as any)
-        .onConflict(conflictClause(conflictColumns, update))
-        .executeTakeFirst();
-      written += Number(result.numInsertedOrUpdatedRows ?? 0);
+        .onConflict(conflictClause(conflictColumns, update));
+      if (onWritten === undefined) {
+        const result = await insert.executeTakeFirst();
+        written += Number(result.numInsertedOrUpdatedRows ?? 0);
+        continue;
+      }
+      const first = start / n;
+      if (conflictColumns.length === 0) {
+        // No key: every row is written.
+        for (let i = 0; i < rows.length; i++) onWritten(first + i);
+        written += Number((await insert.executeTakeFirst()).numInsertedOrUpdatedRows ?? 0);
+        continue;
+      }
+      const keyOf = (r: Record<string, unknown>) => conflictColumns.map((c) => String(r[c])).join('\u0000');
+      // biome-ignore lint/suspicious/noExplicitAny: the conflict columns are columns of `table`
+      const back = await insert.returning(conflictColumns as any).execute();
+      const keys = new Set(back.map((r) => keyOf(r as Record<string, unknown>)));
+      // A key twice in one statement was written once, by its first row.
+      for (let i = 0; i < rows.length; i++) if (keys.delete(keyOf(rows[i]!))) onWritten(first + i);
+      written += back.length;
     }
     return written;
   };
-  const insertIgnore: InsertIgnore = (trx, table, columns, conflictColumns, values, constants = {}) =>
-    writeRows(trx, table, columns, conflictColumns, null, values, constants);
+  const insertIgnore: InsertIgnore = (
+    trx,
+    table,
+    columns,
+    conflictColumns,
+    values,
+    constants = {},
+    onStored,
+  ) => writeRows(trx, table, columns, conflictColumns, null, values, constants, onStored);
   const upsertRows: UpsertRows = async (trx, table, columns, conflictColumns, updateColumns, values) => {
     await writeRows(trx, table, columns, conflictColumns, updateColumns, values, {});
   };

@@ -18,9 +18,11 @@ import {
   SIGN_IN_AT,
   SIGN_IN_COLUMNS,
 } from '../rows/packed-sign-ins.ts';
+import { appendScanRows, codedValuesOf, SCAN_COLUMNS } from '../rows/scan-rows.ts';
 import type { Database, DirectoryAuditTable, ServicePrincipalTable, SignInArrivalTable } from '../schema.ts';
 import { bumpCounter } from './bump-counter.ts';
 import { enqueueExports, type OutboxCategory } from './export-outbox-queries.ts';
+import { createSignInValueCodes } from './sign-in-value-codes.ts';
 
 /** Everything one ingest transaction writes. */
 export interface IngestBatch {
@@ -137,6 +139,7 @@ export function quarantineFingerprint(q: QuarantinedRecord): string {
 /** Writes ingest batches: one transaction each, numbered in commit order (the incremental watermark). */
 export function createIngestQueries(store: Store) {
   const { insertIgnore } = store.capabilities;
+  const valueCodes = createSignInValueCodes(store);
   // Principals known to exist, so the common case (a principal signing in again) costs no query.
   // Filled only after commit, so a rolled-back batch cannot leave a stale entry.
   const knownPrincipals = new Set<string>();
@@ -154,6 +157,25 @@ export function createIngestQueries(store: Store) {
     const values: unknown[] = [];
     for (const r of rows) for (const c of columns) values.push(r[c]);
     return insertIgnore(trx, table, columns, conflictColumns, values);
+  }
+
+  /**
+   * Writes the scan rows of the sign-ins just stored (see migration 0014); returns what to call once
+   * the transaction committed.
+   */
+  async function writeScanRows(
+    trx: Kysely<Database>,
+    packs: readonly PackedSignIns[],
+    storedRows: readonly number[][],
+    batch: number,
+  ): Promise<() => void> {
+    const values = new Set<string>();
+    for (const [i, pack] of packs.entries()) codedValuesOf(pack, storedRows[i]!, values);
+    const { codes, remember } = await valueCodes.codesOf(trx, values);
+    const rows: unknown[] = [];
+    for (const [i, pack] of packs.entries()) appendScanRows(pack, storedRows[i]!, codes, rows);
+    await insertIgnore(trx, 'sign_in_scan', SCAN_COLUMNS, [], rows, { ingest_batch: batch });
+    return remember;
   }
 
   async function nextBatch(trx: Kysely<Database>): Promise<number> {
@@ -404,23 +426,26 @@ export function createIngestQueries(store: Store) {
       const packs = parts.map((p) => p.signIns);
       const signInCount = packs.reduce((n, p) => n + p.count, 0);
       const principalRows = logPrincipals(packs, batch, now);
+      let rememberCodes = () => {};
       const result = await store.db.transaction().execute(async (trx) => {
         const seq = await nextBatch(trx);
         let storedSignIns = 0;
-        for (const pack of packs) {
+        const storedRows = packs.map(() => [] as number[]);
+        for (const [i, pack] of packs.entries()) {
+          const stored = storedRows[i]!;
           storedSignIns += await insertIgnore(
             trx,
             'sign_ins',
             SIGN_IN_COLUMNS,
             ['tenant_id', 'id'],
             pack.values,
-            {
-              ingest_batch: seq,
-            },
+            { ingest_batch: seq },
+            (row) => stored.push(row),
           );
         }
         // A batch of nothing but duplicates brought nothing new to process.
         if (storedSignIns > 0) {
+          rememberCodes = await writeScanRows(trx, packs, storedRows, seq);
           const arrived = arrivals(packs, seq);
           await insertRows(
             trx,
@@ -464,6 +489,7 @@ export function createIngestQueries(store: Store) {
             (inventoryCount - inventoryChanged),
         };
       });
+      rememberCodes();
       if (knownPrincipals.size > KNOWN_PRINCIPALS_LIMIT) knownPrincipals.clear();
       for (const p of principalRows) knownPrincipals.add(`${p.tenant_id}|${p.id}`);
       for (const p of batch.principals) knownPrincipals.add(`${p.tenantId}|${p.id}`);

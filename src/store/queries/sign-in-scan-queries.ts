@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import type { SignIn } from '../../domain/index.ts';
 import type { Store } from '../open-store.ts';
+import { loadSignInValues } from './sign-in-value-codes.ts';
 
-// The columns detections compare, in select order. The others are left null in the sign-ins a scan
-// hands out (names, policies, city and state, request ids, managed identity details): reading a
-// million rows, every column costs, and the few sign-ins that become detections get their details
-// from `details` afterwards. Text costs most: the kind is read as a number, and the tenant not at all
-// when the scan is of one tenant's principals.
+// The columns detections compare, in select order, as a replay reads them from sign_ins. The others
+// are left null in the sign-ins a scan hands out (names, policies, city and state, request ids,
+// managed identity details): the few sign-ins that become detections get their details from
+// `details` afterwards.
 const COLUMNS = [
   'id',
   'created_at',
@@ -34,39 +34,75 @@ const CHUNK_IDS = 500;
 // 32,766, PostgreSQL 65,535). A longer list is scanned in several passes, each in event-time order.
 const CHUNK_PRINCIPALS = 30_000;
 
-// The principal and tenant as expressions, not bare columns: with a list of principals SQLite would
-// walk the (principal, time) index, fetching rows in principal order from all over the table, which
-// costs more than reading the time range in order and passing over other principals' rows; with a
-// tenant it would walk the primary key's tenant prefix.
-const principalColumn = sql<string>`(service_principal_id || '')`;
-const tenantColumn = sql<string>`(tenant_id || '')`;
+// What a detection pass reads of sign_in_scan, in select order: the narrow rows ingest writes for it,
+// whose repeating text comes as codes (see migration 0014). The tenant is read only when the scan is
+// not of one tenant's principals.
+const SCAN_SELECT = [
+  'id',
+  'created_at',
+  'principal',
+  'ip_address',
+  'asn',
+  'as_org',
+  'country',
+  'hosting',
+  'hosting_provider',
+  'resource_id',
+  'user_agent',
+  'credential_type',
+  'credential_key_id',
+  'federated_credential_id',
+  'status_code',
+  'credential_thumbprint',
+  'managed_identity',
+] as const;
 
-/** The sign-in a scanned row stands for; `tenantId` when the scan was of one tenant, else read. */
-function signInOf(r: readonly unknown[], tenantId: string | null): SignIn {
+/** A text column's value as it is: sign_ins rows hold the text itself. */
+const asText = (v: unknown): string | null => v as string | null;
+
+/** Reads sign_in_scan codes as the text they stand for. */
+function codedText(values: readonly string[]): (code: unknown) => string | null {
+  return (code) => {
+    if (code === null) return null;
+    const v = values[code as number];
+    if (v === undefined) throw new Error(`sign-in value code ${String(code)} is not in sign_in_values`);
+    return v;
+  };
+}
+
+/**
+ * The sign-in a scanned row stands for (COLUMNS or SCAN_SELECT, the same places); `text` reads its
+ * text columns. `tenantId` when the scan was of one tenant, else read.
+ */
+function signInOf(
+  r: readonly unknown[],
+  tenantId: string | null,
+  text: (v: unknown) => string | null,
+): SignIn {
   return {
-    tenantId: tenantId ?? (r[17] as string),
+    tenantId: tenantId ?? (text(r[17]) as string),
     id: r[0] as string,
     kind: r[16] === 1 ? 'managedIdentity' : 'servicePrincipal',
     createdAt: r[1] as string,
-    servicePrincipalId: r[2] as string,
+    servicePrincipalId: text(r[2]) as string,
     servicePrincipalName: null,
     appId: null,
     ipAddress: r[3] as string | null,
     asn: r[4] === null ? null : Number(r[4]),
-    asOrg: r[5] as string | null,
-    country: r[6] as string | null,
+    asOrg: text(r[5]),
+    country: text(r[6]),
     state: null,
     city: null,
     hosting: r[7] === null ? null : Number(r[7]) === 1,
-    hostingProvider: r[8] as string | null,
-    resourceId: r[9] as string | null,
+    hostingProvider: text(r[8]),
+    resourceId: text(r[9]),
     resourceName: null,
     resourceServicePrincipalId: null,
-    userAgent: r[10] as string | null,
-    credentialType: r[11] as SignIn['credentialType'],
-    credentialKeyId: r[12] as string | null,
-    credentialThumbprint: r[15] as string | null,
-    federatedCredentialId: r[13] as string | null,
+    userAgent: text(r[10]),
+    credentialType: text(r[11]) as SignIn['credentialType'],
+    credentialKeyId: text(r[12]),
+    credentialThumbprint: text(r[15]),
+    federatedCredentialId: text(r[13]),
     statusCode: Number(r[14]),
     failureReason: null,
     conditionalAccessStatus: null,
@@ -103,22 +139,24 @@ export function createSignInScanQueries(store: Store) {
 
   async function scanNew(
     range: ScanRange,
-    principals: readonly string[] | null,
+    principals: readonly number[] | null,
+    values: readonly string[],
     onSignIn: (s: SignIn) => void,
   ): Promise<number> {
     if (principals !== null && principals.length === 0) return 0;
     const tenantId = range.tenantId ?? null;
+    const tenantCode = tenantId === null ? null : values.indexOf(tenantId);
+    if (tenantCode === -1) return 0;
     let query = db
-      .selectFrom('sign_ins')
-      .select(COLUMNS)
-      .select(MANAGED_IDENTITY)
-      .$if(tenantId === null, (q) => q.select('tenant_id'))
-      .$if(tenantId !== null, (q) => q.where(tenantColumn, '=', tenantId!))
+      .selectFrom('sign_in_scan')
+      .select(SCAN_SELECT)
+      .$if(tenantCode === null, (q) => q.select('tenant'))
+      .$if(tenantCode !== null, (q) => q.where('tenant', '=', tenantCode!))
       .where('created_at', '>=', range.from)
       .where('created_at', '<=', range.to)
       .where('ingest_batch', '>', range.fromBatch)
       .where('ingest_batch', '<=', range.toBatch);
-    if (principals !== null) query = query.where(principalColumn, 'in', principals);
+    if (principals !== null) query = query.where('principal', 'in', principals);
     // Ordered by time alone, which the index gives without a sort; rows of the same instant are put
     // in id order here, so the order is total and the same on every run.
     const compiled = query.orderBy('created_at').compile();
@@ -128,9 +166,10 @@ export function createSignInScanQueries(store: Store) {
       for (const s of tied) onSignIn(s);
       tied.length = 0;
     };
+    const text = codedText(values);
     const n = await store.capabilities.scanRows(compiled, (rows) => {
       for (const r of rows) {
-        const s = signInOf(r, tenantId);
+        const s = signInOf(r, tenantId, text);
         if (tied.length > 0 && tied[0]!.createdAt !== s.createdAt) flush();
         tied.push(s);
       }
@@ -149,10 +188,20 @@ export function createSignInScanQueries(store: Store) {
       range: ScanRange & { principals?: readonly string[] },
       onSignIn: (s: SignIn) => void,
     ): Promise<number> {
-      if (range.principals === undefined) return scanNew(range, null, onSignIn);
+      // The values the rows' codes stand for: those of every batch up to toBatch are stored by now.
+      const values = await loadSignInValues(db);
+      if (range.principals === undefined) return scanNew(range, null, values, onSignIn);
+      const codeOf = new Map<string, number>();
+      for (const [code, v] of values.entries()) if (v !== undefined) codeOf.set(v, code);
+      // A principal without a code has no sign-in stored.
+      const codes: number[] = [];
+      for (const p of range.principals) {
+        const c = codeOf.get(p);
+        if (c !== undefined) codes.push(c);
+      }
       let n = 0;
-      for (let i = 0; i < range.principals.length; i += CHUNK_PRINCIPALS) {
-        n += await scanNew(range, range.principals.slice(i, i + CHUNK_PRINCIPALS), onSignIn);
+      for (let i = 0; i < codes.length; i += CHUNK_PRINCIPALS) {
+        n += await scanNew(range, codes.slice(i, i + CHUNK_PRINCIPALS), values, onSignIn);
       }
       return n;
     },
@@ -196,7 +245,7 @@ export function createSignInScanQueries(store: Store) {
         .orderBy('id')
         .compile();
       return store.capabilities.scanRows(query, (rows) => {
-        for (const r of rows) onSignIn(signInOf(r, tenantId));
+        for (const r of rows) onSignIn(signInOf(r, tenantId, asText));
       });
     },
   };

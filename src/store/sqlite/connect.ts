@@ -67,19 +67,22 @@ export function connectSqlite(url: string): { db: Kysely<Database>; capabilities
     return stmt;
   };
   // Runs the statement once per row of the flat values (each row followed by the constants); says how
-  // many rows it changed.
+  // many rows it changed, and which ones to `onChanged`.
   const runRows = (
     stmt: BetterSqlite3.Statement,
     n: number,
     values: readonly unknown[],
     constants: readonly unknown[],
+    onChanged?: (row: number) => void,
   ): number => {
     const row = new Array<unknown>(n + constants.length);
     for (let j = 0; j < constants.length; j++) row[n + j] = constants[j];
     let changed = 0;
     for (let k = 0; k < values.length; k += n) {
       for (let i = 0; i < n; i++) row[i] = values[k + i];
-      changed += stmt.run(row).changes;
+      const c = stmt.run(row).changes;
+      changed += c;
+      if (c > 0) onChanged?.(k / n);
     }
     return changed;
   };
@@ -90,6 +93,7 @@ export function connectSqlite(url: string): { db: Kysely<Database>; capabilities
     conflictColumns,
     values,
     constants = {},
+    onStored,
   ) => {
     const n = columns.length;
     if (values.length === 0 || n === 0) return 0;
@@ -100,6 +104,7 @@ export function connectSqlite(url: string): { db: Kysely<Database>; capabilities
       n,
       values,
       constantColumns.map((c) => (constants as Record<string, unknown>)[c]),
+      onStored,
     );
   };
   const upsertRows: UpsertRows = async (_trx, table, columns, conflictColumns, updateColumns, values) => {
