@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, sql } from 'kysely';
+import { type Kysely, type Migration, SqliteAdapter, sql } from 'kysely';
 
 // The text columns of sign_ins that sign_in_scan holds as codes into sign_in_values.
 const CODED = [
@@ -50,11 +50,10 @@ export const signInScan: Migration = {
       .addColumn('credential_key_id', 'integer')
       .addColumn('federated_credential_id', 'integer')
       .addColumn('credential_thumbprint', 'integer')
-      .execute();
-    await db.schema
-      .createIndex('sign_in_scan_time_batch')
-      .on('sign_in_scan')
-      .columns(['created_at', 'ingest_batch'])
+      .addPrimaryKeyConstraint('sign_in_scan_pk', ['created_at', 'tenant', 'id'])
+      // SQLite keeps the rows in the key's b-tree itself: a pass reads them in time order from one
+      // tree, and ingest writes one tree instead of a table and an index.
+      .$call((t) => (db.getExecutor().adapter instanceof SqliteAdapter ? t.modifyEnd(sql`without rowid`) : t))
       .execute();
 
     // Sign-ins stored before: every distinct value gets a code, then every sign-in its scan row.

@@ -18,7 +18,7 @@ import {
   SIGN_IN_AT,
   SIGN_IN_COLUMNS,
 } from '../rows/packed-sign-ins.ts';
-import { appendScanRows, codedValuesOf, SCAN_COLUMNS } from '../rows/scan-rows.ts';
+import { appendScanRows, SCAN_COLUMNS } from '../rows/scan-rows.ts';
 import type { Database, DirectoryAuditTable, ServicePrincipalTable, SignInArrivalTable } from '../schema.ts';
 import { bumpCounter } from './bump-counter.ts';
 import { enqueueExports, type OutboxCategory } from './export-outbox-queries.ts';
@@ -169,11 +169,17 @@ export function createIngestQueries(store: Store) {
     storedRows: readonly number[][],
     batch: number,
   ): Promise<() => void> {
-    const values = new Set<string>();
-    for (const [i, pack] of packs.entries()) codedValuesOf(pack, storedRows[i]!, values);
-    const { codes, remember } = await valueCodes.codesOf(trx, values);
     const rows: unknown[] = [];
-    for (const [i, pack] of packs.entries()) appendScanRows(pack, storedRows[i]!, codes, rows);
+    const unresolved: number[] = [];
+    for (const [i, pack] of packs.entries()) {
+      appendScanRows(pack, storedRows[i]!, valueCodes.known, rows, unresolved);
+    }
+    let remember = () => {};
+    if (unresolved.length > 0) {
+      const looked = await valueCodes.lookUp(trx, new Set(unresolved.map((at) => rows[at] as string)));
+      for (const at of unresolved) rows[at] = looked.codes.get(rows[at] as string);
+      remember = looked.remember;
+    }
     await insertIgnore(trx, 'sign_in_scan', SCAN_COLUMNS, [], rows, { ingest_batch: batch });
     return remember;
   }

