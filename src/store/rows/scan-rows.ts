@@ -62,16 +62,28 @@ export function appendScanRows(
   unresolved: number[],
 ): void {
   const values = pack.values;
+  // Per column, the last value coded and its code: neighbouring sign-ins mostly share tenant, network
+  // owner, country, client and resource, and comparing text is cheaper than hashing it for a Map.
+  const lastValue: unknown[] = [];
+  const lastCode: number[] = [];
   for (const row of rows) {
     const base = row * WIDTH;
-    for (const { from, as } of SOURCES) {
+    for (let i = 0; i < SOURCES.length; i++) {
+      const { from, as } = SOURCES[i]!;
       const v = values[base + from] ?? null;
       if (as === 'plain' || v === null) out.push(v);
       else if (as === 'managed') out.push(v === 'managedIdentity' ? 1 : 0);
+      else if (v === lastValue[i]) out.push(lastCode[i]);
       else {
         const code = codeOf(v as string);
-        if (code === undefined) unresolved.push(out.length);
-        out.push(code ?? v);
+        if (code === undefined) {
+          unresolved.push(out.length);
+          out.push(v);
+        } else {
+          lastValue[i] = v;
+          lastCode[i] = code;
+          out.push(code);
+        }
       }
     }
   }
