@@ -188,13 +188,14 @@ async function runWorkers(
         );
         pool.push(worker);
         let current: string | null = null;
+        // The commit of this worker's latest batch: a unit is done once its last batch committed.
+        let lastWrite: Promise<void> = Promise.resolve();
+        const unitDone = (path: string) => {
+          const left = (fileUnits.get(path) ?? 1) - 1;
+          fileUnits.set(path, left);
+          if (left === 0) progress.filesDone++;
+        };
         const next = () => {
-          if (current !== null) {
-            const left = (fileUnits.get(current) ?? 1) - 1;
-            fileUnits.set(current, left);
-            if (left === 0) progress.filesDone++;
-            current = null;
-          }
           const unit = queue.shift();
           if (unit) {
             current = unit.path;
@@ -205,12 +206,23 @@ async function runWorkers(
         };
         worker.on('message', (m: WorkerMessage) => {
           if (m.type === 'ready') next();
-          else if (m.type === 'idle') writer.drain().then(next, fail);
-          else if (m.type === 'unit') {
+          else if (m.type === 'idle') {
+            // The next unit goes out at once: the worker parses it while the writer commits this
+            // one's batches, which then join the next ones in larger transactions.
+            const finished = current;
+            if (finished !== null)
+              lastWrite.then(
+                () => unitDone(finished),
+                () => undefined,
+              );
+            current = null;
+            next();
+          } else if (m.type === 'unit') {
             progress.file = m.path;
             onProgress?.(progress);
           } else if (m.type === 'batch') {
-            writer.enqueue(m.batch, m.counts, m.formats).then(() => {
+            lastWrite = writer.enqueue(m.batch, m.counts, m.formats);
+            lastWrite.then(() => {
               progress.bytesRead += m.bytes;
               progress.records += m.counts.read;
               onProgress?.(progress);
