@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestStore, dialects, type TestStore } from '../../../test/support/dialects.ts';
 import { remigrateAfter } from '../../../test/support/remigrate.ts';
+import { workloadSignIn } from '../../baselines/workload-sign-in.fixture.ts';
 import type { SignIn } from '../../domain/index.ts';
 import { packSignIns } from '../rows/packed-sign-ins.ts';
 import { createIngestQueries, emptyBatch } from './ingest-queries.ts';
@@ -11,7 +12,7 @@ const CONTOSO = '7c1f3b2a-58d4-4e0b-9a61-2f0c8d9e4b17';
 const FABRIKAM = 'b3e0c9a1-2d4f-4e6a-8b7c-5d9e1f0a2b3c';
 const BILLING = '3f2b6c1d-8e4a-4b7f-9c2d-1a5e6f7b8c9d';
 const DEPLOYER = '8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d';
-const KEY = 'f0e1d2c3-b4a5-4968-8776-655443322110';
+const KEY = '3e7b9d15-4a2c-4f86-b0d3-6c8e1f5a9b27';
 
 function signIn(
   tenantId: string,
@@ -20,40 +21,14 @@ function signIn(
   at: string,
   extra: Partial<SignIn> = {},
 ): SignIn {
-  return {
+  return workloadSignIn({
     tenantId,
-    id,
-    kind: 'servicePrincipal',
-    createdAt: at,
     servicePrincipalId: principal,
-    servicePrincipalName: 'contoso-billing-api',
-    appId: 'a1b2c3d4-0000-4a5b-8c9d-0e1f2a3b4c5d',
-    ipAddress: '20.190.128.4',
-    asn: 8075,
-    asOrg: 'MICROSOFT-CORP-MSN-AS-BLOCK',
-    country: 'NL',
-    state: 'Noord-Holland',
-    city: 'Amsterdam',
-    hosting: true,
-    hostingProvider: 'Microsoft',
-    resourceId: '00000003-0000-0000-c000-000000000000',
-    resourceName: 'Microsoft Graph',
-    resourceServicePrincipalId: '9b1c2d3e-4f5a-4b6c-8d7e-0f1a2b3c4d5e',
-    userAgent: 'azsdk-python-identity/1.15.0 Python/3.11.4',
-    credentialType: 'clientSecret',
+    id,
+    createdAt: at,
     credentialKeyId: KEY,
-    credentialThumbprint: null,
-    federatedCredentialId: null,
-    statusCode: 0,
-    failureReason: null,
-    conditionalAccessStatus: 'notApplied',
-    appliedPolicies: null,
-    requestId: 'c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f',
-    correlationId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
-    msiType: null,
-    associatedResourceId: null,
     ...extra,
-  };
+  });
 }
 
 // What a scan hands out of a sign-in: the properties detections compare.

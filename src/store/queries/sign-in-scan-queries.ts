@@ -1,31 +1,13 @@
 import { sql } from 'kysely';
 import type { SignIn } from '../../domain/index.ts';
 import type { Store } from '../open-store.ts';
+import { COMPARED_COLUMNS, SCAN_COLUMNS } from '../rows/scan-rows.ts';
 import { loadSignInValues } from './sign-in-value-codes.ts';
 
-// The columns detections compare, in select order, as a replay reads them from sign_ins. The others
-// are left null in the sign-ins a scan hands out (names, policies, city and state, request ids,
-// managed identity details): the few sign-ins that become detections get their details from
-// `details` afterwards.
-const COLUMNS = [
-  'id',
-  'created_at',
-  'service_principal_id',
-  'ip_address',
-  'asn',
-  'as_org',
-  'country',
-  'hosting',
-  'hosting_provider',
-  'resource_id',
-  'user_agent',
-  'credential_type',
-  'credential_key_id',
-  'federated_credential_id',
-  'status_code',
-  // Sign-ins may name a certificate by thumbprint only: the removed-credential detection matches it.
-  'credential_thumbprint',
-] as const;
+// A replay reads the compared columns from sign_ins; the others are left null in the sign-ins a scan
+// hands out (names, policies, city and state, request ids, managed identity details): the few
+// sign-ins that become detections get their details from `details` afterwards.
+const COLUMNS = COMPARED_COLUMNS;
 const MANAGED_IDENTITY = sql<number>`case when kind = 'managedIdentity' then 1 else 0 end`.as('mi');
 
 // Sign-ins per `in (…)` list when reading details.
@@ -34,28 +16,9 @@ const CHUNK_IDS = 500;
 // 32,766, PostgreSQL 65,535). A longer list is scanned in several passes, each in event-time order.
 const CHUNK_PRINCIPALS = 30_000;
 
-// What a detection pass reads of sign_in_scan, in select order: the narrow rows ingest writes for it,
-// whose repeating text comes as codes (see migration 0014). The tenant is read only when the scan is
-// not of one tenant's principals.
-const SCAN_SELECT = [
-  'id',
-  'created_at',
-  'principal',
-  'ip_address',
-  'asn',
-  'as_org',
-  'country',
-  'hosting',
-  'hosting_provider',
-  'resource_id',
-  'user_agent',
-  'credential_type',
-  'credential_key_id',
-  'federated_credential_id',
-  'status_code',
-  'credential_thumbprint',
-  'managed_identity',
-] as const;
+// A pass reads the narrow rows ingest writes for it (see migration 0014), in the same places as
+// COLUMNS so that one signInOf reads both, without the tenant unless the scan is not of one tenant's.
+const SCAN_SELECT = SCAN_COLUMNS.filter((c) => c !== 'tenant');
 
 /** A text column's value as it is: sign_ins rows hold the text itself. */
 const asText = (v: unknown): string | null => v as string | null;

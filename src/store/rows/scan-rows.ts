@@ -1,14 +1,11 @@
-import type { SignInScanTable } from '../schema.ts';
+import type { SignInScanTable, SignInTable } from '../schema.ts';
 import { type PackedSignIns, SIGN_IN_COLUMNS } from './packed-sign-ins.ts';
 
-/** sign_in_scan's columns in the order scan rows carry them (everything but the batch number). */
-export const SCAN_COLUMNS = [
-  'created_at',
-  'tenant',
-  'principal',
+/** The sign-in columns detections compare, in the order scans read them. */
+export const COMPARED_COLUMNS = [
   'id',
-  'managed_identity',
-  'status_code',
+  'created_at',
+  'service_principal_id',
   'ip_address',
   'asn',
   'as_org',
@@ -20,8 +17,20 @@ export const SCAN_COLUMNS = [
   'credential_type',
   'credential_key_id',
   'federated_credential_id',
+  'status_code',
+  // Sign-ins may name a certificate by thumbprint only: the removed-credential detection matches it.
   'credential_thumbprint',
-] as const satisfies readonly Exclude<keyof SignInScanTable, 'ingest_batch'>[];
+] as const satisfies readonly (keyof SignInTable)[];
+
+/**
+ * sign_in_scan's columns in the order scan rows carry them (all but the batch number): the compared
+ * columns in their places, the principal as a code, then the kind as a number and the tenant.
+ */
+export const SCAN_COLUMNS: readonly Exclude<keyof SignInScanTable, 'ingest_batch'>[] = [
+  ...COMPARED_COLUMNS.map((c) => (c === 'service_principal_id' ? 'principal' : c)),
+  'managed_identity',
+  'tenant',
+];
 
 const WIDTH = SIGN_IN_COLUMNS.length;
 const at = (c: (typeof SIGN_IN_COLUMNS)[number]) => SIGN_IN_COLUMNS.indexOf(c);
