@@ -32,6 +32,10 @@ for (const [name, data] of [
 test('a missing file fails the read with its error', async () => {
   const stream = await openSourceFile(join(dir, 'PT1H.json'), () => {}).catch((e) => e);
   assert.ok(!(stream instanceof Error));
+  // Read to the end here: left unread, it would open its file after this file's cleanup removed it.
+  let bytes = 0;
+  for await (const c of stream) bytes += (c as Buffer).length;
+  assert.equal(bytes, text.length);
   await assert.rejects(async () => {
     for await (const _ of await openSourceFile(join(dir, 'gone.json'), () => {})) {
       // unreachable
