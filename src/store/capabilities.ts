@@ -4,9 +4,8 @@ import type { Database } from './schema.ts';
 /**
  * Inserts rows given as one flat array of values (row after row, in `columns` order), each row
  * also taking the `constants`; skips rows whose conflict columns match an existing row, and says
- * how many were new, and which (their row numbers) to `onStored`. No conflict columns: the table has
- * no key of its own and every row is inserted. Must be called inside a transaction that holds the
- * store's connection.
+ * how many were new, and which (their row numbers) to `onStored`. Must be called inside a transaction
+ * that holds the store's connection.
  */
 export type InsertIgnore = <T extends keyof Database & string>(
   trx: Kysely<Database>,

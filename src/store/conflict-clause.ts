@@ -8,8 +8,6 @@ import type { Database } from './schema.ts';
 export function conflictClause(conflictColumns: readonly string[], update: readonly string[] | null) {
   // biome-ignore lint/suspicious/noExplicitAny: the table and columns are checked by the callers' signatures
   return (oc: OnConflictBuilder<Database, any>) => {
-    // A table without a key of its own has nothing to conflict on: no target, nothing to update.
-    if (conflictColumns.length === 0) return oc.doNothing();
     // biome-ignore lint/suspicious/noExplicitAny: as above
     const target = oc.columns(conflictColumns as any);
     if (update === null) return target.doNothing();

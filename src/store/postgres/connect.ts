@@ -67,12 +67,6 @@ export async function connectPostgres(
         continue;
       }
       const first = start / n;
-      if (conflictColumns.length === 0) {
-        // No key: every row is written.
-        for (let i = 0; i < rows.length; i++) onWritten(first + i);
-        written += Number((await insert.executeTakeFirst()).numInsertedOrUpdatedRows ?? 0);
-        continue;
-      }
       const keyOf = (r: Record<string, unknown>) => conflictColumns.map((c) => String(r[c])).join('\u0000');
       // biome-ignore lint/suspicious/noExplicitAny: the conflict columns are columns of `table`
       const back = await insert.returning(conflictColumns as any).execute();

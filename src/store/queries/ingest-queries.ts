@@ -180,7 +180,10 @@ export function createIngestQueries(store: Store) {
       for (const at of unresolved) rows[at] = looked.codes.get(rows[at] as string);
       remember = looked.remember;
     }
-    await insertIgnore(trx, 'sign_in_scan', SCAN_COLUMNS, [], rows, { ingest_batch: batch });
+    // Only sign-ins this batch stored get here, so the key never conflicts.
+    await insertIgnore(trx, 'sign_in_scan', SCAN_COLUMNS, ['created_at', 'tenant', 'id'], rows, {
+      ingest_batch: batch,
+    });
     return remember;
   }
 

@@ -102,14 +102,13 @@ export function createSignInScanQueries(store: Store) {
 
   async function scanNew(
     range: ScanRange,
+    tenantCode: number | null,
     principals: readonly number[] | null,
     values: readonly string[],
     onSignIn: (s: SignIn) => void,
   ): Promise<number> {
     if (principals !== null && principals.length === 0) return 0;
     const tenantId = range.tenantId ?? null;
-    const tenantCode = tenantId === null ? null : values.indexOf(tenantId);
-    if (tenantCode === -1) return 0;
     let query = db
       .selectFrom('sign_in_scan')
       .select(SCAN_SELECT)
@@ -153,10 +152,16 @@ export function createSignInScanQueries(store: Store) {
     ): Promise<number> {
       // The values the rows' codes stand for: those of every batch up to toBatch are stored by now.
       const values = await loadSignInValues(db);
-      if (range.principals === undefined) return scanNew(range, null, values, onSignIn);
       const codeOf = new Map<string, number>();
       for (const [code, v] of values.entries()) if (v !== undefined) codeOf.set(v, code);
-      // A principal without a code has no sign-in stored.
+      // A tenant or principal without a code has no sign-in stored.
+      let tenantCode: number | null = null;
+      if (range.tenantId !== undefined) {
+        const c = codeOf.get(range.tenantId);
+        if (c === undefined) return 0;
+        tenantCode = c;
+      }
+      if (range.principals === undefined) return scanNew(range, tenantCode, null, values, onSignIn);
       const codes: number[] = [];
       for (const p of range.principals) {
         const c = codeOf.get(p);
@@ -164,7 +169,7 @@ export function createSignInScanQueries(store: Store) {
       }
       let n = 0;
       for (let i = 0; i < codes.length; i += CHUNK_PRINCIPALS) {
-        n += await scanNew(range, codes.slice(i, i + CHUNK_PRINCIPALS), values, onSignIn);
+        n += await scanNew(range, tenantCode, codes.slice(i, i + CHUNK_PRINCIPALS), values, onSignIn);
       }
       return n;
     },

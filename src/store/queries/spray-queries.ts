@@ -39,6 +39,9 @@ function ofTenant(tenantId: string) {
   return sql<boolean>`(tenant_id || '') = ${tenantId}`;
 }
 
+// Addresses per read of new successes: four bound values each, far below either dialect's cap.
+const CHUNK_ADDRESSES = 1_000;
+
 /**
  * The items' time spans merged where they overlap or lie `gapMs` apart or closer, in time order, each
  * with the items it holds. Items whose span is empty (ends before it begins) are left out.
@@ -169,27 +172,31 @@ export function createSprayQueries(store: Store) {
       const out = new Map<string, { first: string; last: string }>();
       const spanOf = (a: AddressSpan) => ({ from: a.first, to: a.last });
       for (const merged of mergeSpansOf(addresses, spanOf, 0)) {
-        const rows = await addressSpansIn(merged)
-          .where('ingest_batch', '>', range.fromBatch)
-          .where('ingest_batch', '<=', range.toBatch)
-          .where('status_code', '=', 0)
-          .where((eb) =>
-            eb.or(
-              merged.items.map((a) =>
-                eb.and([
-                  ofTenant(a.tenantId),
-                  eb('ip_address', '=', a.ipAddress),
-                  eb('created_at', '>=', a.first),
-                  eb('created_at', '<=', a.last),
-                ]),
+        for (let i = 0; i < merged.items.length; i += CHUNK_ADDRESSES) {
+          const rows = await addressSpansIn(merged)
+            .where('ingest_batch', '>', range.fromBatch)
+            .where('ingest_batch', '<=', range.toBatch)
+            .where('status_code', '=', 0)
+            .where((eb) =>
+              eb.or(
+                merged.items
+                  .slice(i, i + CHUNK_ADDRESSES)
+                  .map((a) =>
+                    eb.and([
+                      ofTenant(a.tenantId),
+                      eb('ip_address', '=', a.ipAddress),
+                      eb('created_at', '>=', a.first),
+                      eb('created_at', '<=', a.last),
+                    ]),
+                  ),
               ),
-            ),
-          )
-          .groupBy(['tenant_id', 'ip_address'])
-          .execute();
-        for (const r of rows) {
-          // An address stands in one merged span only, so each key is found once.
-          out.set(`${r.tenant_id}|${r.ip_address}`, { first: String(r.first), last: String(r.last) });
+            )
+            .groupBy(['tenant_id', 'ip_address'])
+            .execute();
+          for (const r of rows) {
+            // An address stands in one merged span and one chunk only, so each key is found once.
+            out.set(`${r.tenant_id}|${r.ip_address}`, { first: String(r.first), last: String(r.last) });
+          }
         }
       }
       return out;
